@@ -1,0 +1,24 @@
+"""Draw Kubernetes high-availability architecture from a short spec, in Sphinx."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    # Imported lazily so that the Sphinx-free core (and the CLI) never pays for Sphinx.
+    from .extension import setup_extension  # noqa: PLC0415
+
+    setup_extension(app)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

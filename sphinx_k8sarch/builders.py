@@ -1,0 +1,182 @@
+"""Per-builder output of :class:`~.nodes.k8sarch_diagram`: render at write time, degrade
+to the text description when the renderer fails."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+from pathlib import Path
+import shutil
+import tempfile
+from typing import TYPE_CHECKING, Any
+import xml.etree.ElementTree as ET
+
+from docutils import nodes
+
+from .config import get_config
+from .diagnostics import Subtype
+from .i18n import Translator
+from .nodes import k8sarch_diagram, k8sarch_link
+from .render import RenderError, render
+from .svg import inline_svg
+from .warnings_ import warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+FAILED_DIR = "failed"
+
+
+def cache_dir(builder: Builder) -> Path:
+    """Persistent across builds and builders, unlike the output directory."""
+    return Path(builder.doctreedir) / "_k8sarch"
+
+
+def _location(node: nodes.Element) -> str:
+    return f"{node.source}:{node.line}" if node.source else ""
+
+
+def _render(translator: Any, node: k8sarch_diagram, fmt: str, key: str) -> Path | None:
+    builder: Builder = translator.builder
+    cfg = get_config(builder.env)
+    try:
+        path, _new = render(node[key], fmt, cache_dir(builder), cfg.renderer,
+                            cfg.renderer_timeout)
+    except RenderError as exc:
+        _failed(builder, node, str(exc))
+        return None
+    return path
+
+
+def _failed(builder: Builder, node: nodes.Element, reason: str) -> None:
+    # One actionable warning per build (per worker process under -j), not one per diagram.
+    if not getattr(builder, "_k8sarch_warned", False):
+        builder._k8sarch_warned = True  # type: ignore[attr-defined]
+        warn(f"cannot render k8s-cluster diagrams: {reason}. Install the renderer with "
+             "'pip install graphviz-pure', or set k8sarch_renderer in conf.py to a Graphviz "
+             "'dot' executable; the text description is shown instead",
+             Subtype.RENDER, _location(node))
+    # Remember the document so the next incremental build tries (and reports) it again.
+    docname = builder.env.path2doc(node.source) if node.source else None
+    if docname:
+        marker = cache_dir(builder) / FAILED_DIR
+        marker.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha1(docname.encode()).hexdigest()[:16]
+        (marker / digest).write_text(docname, encoding="utf-8")
+
+
+def failed_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                removed: set[str]) -> list[str]:
+    """``env-get-outdated``: documents whose diagrams failed to render last time."""
+    marker = Path(app.doctreedir) / "_k8sarch" / FAILED_DIR
+    if not marker.is_dir():
+        return []
+    docs = []
+    for entry in sorted(marker.iterdir()):
+        docname = entry.read_text(encoding="utf-8")
+        entry.unlink(missing_ok=True)
+        if docname in env.all_docs and docname not in removed:
+            docs.append(docname)
+    return docs
+
+
+# -- HTML (html, dirhtml, singlehtml, epub) ------------------------------------------------
+def _links(node: k8sarch_diagram, glossary_first: bool) -> dict[str, str]:
+    local = {c: f"#{anchor}" for c, anchor in node["links"].items()}
+    resolved: dict[str, str] = {}
+    for link in node.findall(k8sarch_link):
+        for ref in link.findall(nodes.reference):
+            uri = ref.get("refuri") or ("#" + ref["refid"] if ref.get("refid") else "")
+            if uri:
+                # singlehtml joins page and term anchors; the last anchor is the real one.
+                if uri.count("#") > 1:
+                    uri = "#" + uri.rsplit("#", 1)[1]
+                resolved[link["component"]] = uri
+    return {**local, **resolved} if glossary_first else {**resolved, **local}
+
+
+def html_visit(self: Any, node: k8sarch_diagram) -> None:
+    _ = Translator(node.get("lang"))
+    cfg = get_config(self.builder.env)
+    path = _render(self, node, "svg", "dot")
+    classes = " ".join(["k8sarch-diagram", *node["classes"]])
+    style = f' style="max-width: {html.escape(node["width"])}"' if node["width"] else ""
+    svg = None
+    if path is not None:
+        links = _links(node, cfg.link_components == "glossary")
+        try:
+            svg = inline_svg(path.read_bytes(), node["prefix"], node["title"], node["alt"],
+                             links.get)
+        except ET.ParseError as exc:
+            _failed(self.builder, node, f"the renderer wrote SVG that cannot be read ({exc})")
+    if svg is None:
+        text = html.escape("\n".join(node["topology"]))
+        notice = html.escape(_("Diagram unavailable; its text description follows."))
+        self.body.append(f'<div class="{classes} k8sarch-unavailable" id="{node["prefix"]}">'
+                         f'<p class="k8sarch-notice">{notice}</p><pre>{text}</pre></div>\n')
+    else:
+        self.body.append(f'<div class="{classes}" id="{node["prefix"]}"{style}>{svg}</div>\n')
+    raise nodes.SkipNode
+
+
+# -- LaTeX -------------------------------------------------------------------------------
+def latex_visit(self: Any, node: k8sarch_diagram) -> None:
+    cfg = get_config(self.builder.env)
+    fmt, key = ("pdf", "dot") if cfg.renders_pdf else ("png", "dot_print")
+    path = _render(self, node, fmt, key)
+    if path is None:
+        lines = "\\\\\n".join(self.encode(line) for line in node["topology"])
+        self.body.append(f"\n\\begin{{quote}}\\small\n{lines}\n\\end{{quote}}\n")
+        raise nodes.SkipNode
+    target = Path(self.builder.outdir) / path.name
+    if not target.exists():
+        _copy(path, target)
+    self.body.append("\n\\sphinxincludegraphics[width=\\linewidth,height=0.6\\textheight,"
+                     f"keepaspectratio]{{{{{path.stem}}}{path.suffix}}}\n")
+    raise nodes.SkipNode
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    os.close(fd)
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+# -- text, man, texinfo --------------------------------------------------------------------
+def text_visit(self: Any, node: k8sarch_diagram) -> None:
+    self.new_state(0)
+    self.add_text("\n".join([node["title"], *node["topology"]]))
+    self.end_state(wrap=False)
+    raise nodes.SkipNode
+
+
+def man_visit(self: Any, node: k8sarch_diagram) -> None:
+    lines = [node["title"], *node["topology"]]
+    body = "\n".join(self.deunicode(line).replace("\\", "\\e").replace("-", "\\-")
+                     for line in lines)
+    self.body.append(f"\n.sp\n.nf\n{body}\n.fi\n")
+    raise nodes.SkipNode
+
+
+def texinfo_visit(self: Any, node: k8sarch_diagram) -> None:
+    body = "\n".join(self.escape(line) for line in [node["title"], *node["topology"]])
+    self.body.append(f"\n@example\n{body}\n@end example\n")
+    raise nodes.SkipNode
+
+
+def skip(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+VISITORS = {
+    "html": (html_visit, None),
+    "latex": (latex_visit, None),
+    "text": (text_visit, None),
+    "man": (man_visit, None),
+    "texinfo": (texinfo_visit, None),
+}

@@ -1,0 +1,269 @@
+"""The Kubernetes components the extension knows: names, aliases, placement and facts.
+
+Facts follow the official documentation (see the docs page "Sources"): placement per
+kubeadm, default ports from the "Ports and Protocols" page, edges from "Control
+Plane-Node Communication". Texts are English msgids, translated at the point of use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import difflib
+from enum import Enum
+
+from .i18n import N_
+
+
+class Role(str, Enum):
+    CONTROL_PLANE = "control-plane"
+    """Runs on control-plane nodes only."""
+    NODE = "node"
+    """A node component: runs on every node, control plane and workers."""
+    CLIENT = "client"
+    """Runs outside the cluster."""
+    ADDON = "addon"
+    """A cluster add-on, scheduled as Pods."""
+    INFRA = "infra"
+    """Not part of Kubernetes: the load balancer in front of the API servers."""
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    role: Role
+    where: str
+    what: str
+    talks: str
+    port: str
+    doc_url: str
+
+    @property
+    def label(self) -> str:
+        return self.id
+
+
+_DOCS = "https://kubernetes.io/docs/"
+
+CATALOG: dict[str, Component] = {
+    c.id: c
+    for c in (
+        Component(
+            "kube-apiserver",
+            Role.CONTROL_PLANE,
+            N_("Every control-plane node; all instances are active at once behind the load "
+               "balancer."),
+            N_("The front door of the control plane: it serves the Kubernetes API, checks "
+               "who is calling and whether the request is allowed and valid, and is the only "
+               "component that reads and writes etcd. It scales horizontally because it keeps "
+               "no state of its own."),
+            N_("etcd (2379); the kubelets (10250) for logs, exec and port-forward. Every other "
+               "component and client calls it."),
+            "6443/TCP",
+            _DOCS + "concepts/overview/components/#kube-apiserver",
+        ),
+        Component(
+            "etcd",
+            Role.CONTROL_PLANE,
+            N_("One member per control-plane node (stacked topology) or on its own hosts "
+               "(external topology)."),
+            N_("A consistent, replicated key-value store that holds the whole cluster state. "
+               "Members agree on every write with the Raft protocol: a write commits only when "
+               "a majority (the quorum) has it, so the member count sets how many failures the "
+               "cluster survives. Back it up regularly."),
+            N_("Only kube-apiserver uses it as a client (2379); members replicate to each other "
+               "(2380)."),
+            "2379/TCP (client), 2380/TCP (peer)",
+            _DOCS + "concepts/overview/components/#etcd",
+        ),
+        Component(
+            "kube-scheduler",
+            Role.CONTROL_PLANE,
+            N_("Every control-plane node; only the elected leader works, the others wait on "
+               "standby."),
+            N_("Picks a node for each new Pod that has none: it filters out nodes that cannot "
+               "run it (resources, taints, affinity, topology) and scores the rest. It only "
+               "records the decision; the kubelet of the chosen node starts the containers."),
+            N_("kube-apiserver only (the local one in a kubeadm cluster); it holds a Lease to "
+               "be the leader."),
+            "10259/TCP",
+            _DOCS + "concepts/overview/components/#kube-scheduler",
+        ),
+        Component(
+            "kube-controller-manager",
+            Role.CONTROL_PLANE,
+            N_("Every control-plane node; only the elected leader works, the others wait on "
+               "standby."),
+            N_("One program that runs many control loops (nodes, Jobs, EndpointSlices, service "
+               "accounts, garbage collection…). Each loop compares the desired state stored in "
+               "the API with what it observes and makes changes until they agree."),
+            N_("kube-apiserver only (the local one in a kubeadm cluster); it holds a Lease to "
+               "be the leader."),
+            "10257/TCP",
+            _DOCS + "concepts/overview/components/#kube-controller-manager",
+        ),
+        Component(
+            "cloud-controller-manager",
+            Role.CONTROL_PLANE,
+            N_("Control-plane nodes, only in clusters integrated with a cloud provider; one "
+               "leader at a time."),
+            N_("Runs the control loops that depend on a cloud: it checks whether a node that "
+               "stopped answering was deleted in the cloud, sets up routes and creates cloud "
+               "load balancers for Services of type LoadBalancer."),
+            N_("kube-apiserver and the cloud provider's API."),
+            "10258/TCP",
+            _DOCS + "concepts/overview/components/#cloud-controller-manager",
+        ),
+        Component(
+            "kubelet",
+            Role.NODE,
+            N_("Every node, control plane included: in a kubeadm cluster it starts the "
+               "control-plane components as static Pods."),
+            N_("The node agent. It registers the node, receives the Pods bound to it, has the "
+               "container runtime create them, runs their probes, mounts their volumes and "
+               "reports node and Pod status."),
+            N_("kube-apiserver (through the load balancer on workers, the local one on kubeadm "
+               "control-plane nodes); the container runtime over CRI."),
+            "10250/TCP",
+            _DOCS + "concepts/overview/components/#kubelet",
+        ),
+        Component(
+            "kube-proxy",
+            Role.NODE,
+            N_("Every node, as a DaemonSet (optional: some network plugins replace it)."),
+            N_("Watches Services and EndpointSlices and programs the node's packet rules "
+               "(iptables, IPVS or nftables) so traffic for a Service reaches one of its Pods. "
+               "It does not route Pod-to-Pod traffic: that is the network plugin's job."),
+            N_("kube-apiserver, through the cluster endpoint (the load balancer)."),
+            N_("10256/TCP (health), 10249/TCP (metrics, localhost)"),
+            _DOCS + "concepts/overview/components/#kube-proxy",
+        ),
+        Component(
+            "container-runtime",
+            Role.NODE,
+            N_("Every node (containerd or CRI-O)."),
+            N_("Pulls images and runs the containers. Since Kubernetes 1.24 there is no "
+               "dockershim: the kubelet needs a CRI runtime such as containerd or CRI-O."),
+            N_("The kubelet (CRI, gRPC over a local Unix socket); it calls the CNI plugin when "
+               "it creates a Pod."),
+            N_("none (Unix socket)"),
+            _DOCS + "setup/production-environment/container-runtimes/",
+        ),
+        Component(
+            "coredns",
+            Role.ADDON,
+            N_("Any node: a Deployment (two replicas with kubeadm) that tolerates the "
+               "control-plane taint."),
+            N_("The cluster DNS. It answers names such as my-svc.my-ns.svc.cluster.local from "
+               "the Services it watches and forwards other names upstream."),
+            N_("kube-apiserver (watch); Pods query it through the kube-dns Service."),
+            "53/UDP, 53/TCP",
+            _DOCS + "tasks/administer-cluster/coredns/",
+        ),
+        Component(
+            "cni",
+            Role.ADDON,
+            N_("Every node: a plugin binary plus, usually, an agent DaemonSet."),
+            N_("Implements the Pod network: gives each Pod an IP address and carries Pod "
+               "traffic between nodes, often enforcing NetworkPolicy as well. Until it is "
+               "installed, nodes are not Ready."),
+            N_("Called by the container runtime; its agent watches kube-apiserver or its own "
+               "datastore."),
+            N_("depends on the plugin"),
+            _DOCS + "concepts/extend-kubernetes/compute-storage-net/network-plugins/",
+        ),
+        Component(
+            "kubectl",
+            Role.CLIENT,
+            N_("Outside the cluster: wherever an operator has a kubeconfig (a laptop, a "
+               "bastion, CI). Nodes do not need it."),
+            N_("The command-line client: it sends HTTPS requests to the Kubernetes API with the "
+               "address and credentials of a kubeconfig file."),
+            N_("kube-apiserver, through the load balancer."),
+            N_("none (connects to 6443)"),
+            _DOCS + "reference/kubectl/",
+        ),
+        Component(
+            "load-balancer",
+            Role.INFRA,
+            N_("In front of the control plane: dedicated hosts, static Pods on the "
+               "control-plane nodes, or a cloud service."),
+            N_("Not part of Kubernetes: it gives clients and nodes one stable address for all "
+               "API servers (kubeadm's controlPlaneEndpoint) and stops sending traffic to an API "
+               "server that fails its health check. It must be redundant itself."),
+            N_("Every kube-apiserver (6443)."),
+            "6443/TCP",
+            _DOCS + "setup/production-environment/tools/kubeadm/high-availability/",
+        ),
+    )
+}
+
+#: Names people write, mapped to the canonical component id (keys are normalised).
+ALIASES: dict[str, str] = {
+    "apiserver": "kube-apiserver",
+    "api-server": "kube-apiserver",
+    "api": "kube-apiserver",
+    "kubeapiserver": "kube-apiserver",
+    "db-etcd": "etcd",
+    "etcd-db": "etcd",
+    "etcd-server": "etcd",
+    "scheduler": "kube-scheduler",
+    "sched": "kube-scheduler",
+    "controller-manager": "kube-controller-manager",
+    "kcm": "kube-controller-manager",
+    "c-m": "kube-controller-manager",
+    "ccm": "cloud-controller-manager",
+    "c-c-m": "cloud-controller-manager",
+    "proxy": "kube-proxy",
+    "k-proxy": "kube-proxy",
+    "runtime": "container-runtime",
+    "cri": "container-runtime",
+    "containerd": "container-runtime",
+    "cri-o": "container-runtime",
+    "crio": "container-runtime",
+    "dns": "coredns",
+    "kube-dns": "coredns",
+    "cni-plugin": "cni",
+    "network-plugin": "cni",
+    "calico": "cni",
+    "cilium": "cni",
+    "flannel": "cni",
+    "lb": "load-balancer",
+}
+
+#: Names that also choose the runtime flavour shown in the diagram.
+RUNTIME_FLAVOURS = {"containerd": "containerd", "cri-o": "cri-o", "crio": "cri-o"}
+
+#: kubeadm defaults, in drawing order.
+CONTROL_PLANE_DEFAULT = (
+    "kube-apiserver",
+    "etcd",
+    "kube-scheduler",
+    "kube-controller-manager",
+    "kubelet",
+    "container-runtime",
+    "kube-proxy",
+)
+WORKER_DEFAULT = ("kubelet", "container-runtime", "kube-proxy")
+ORDER = {name: i for i, name in enumerate(CATALOG)}
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def resolve(name: str) -> str | None:
+    """Return the canonical id for a name or alias, or None if it is unknown."""
+    key = _norm(name)
+    if key in CATALOG:
+        return key
+    return ALIASES.get(key)
+
+
+def suggest(name: str) -> str | None:
+    """The closest known component name, for "did you mean" hints."""
+    key = _norm(name)
+    candidates = sorted(set(CATALOG) | set(ALIASES))
+    match = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    if not match:
+        return None
+    return resolve(match[0])

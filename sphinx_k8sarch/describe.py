@@ -1,0 +1,71 @@
+"""Plain-text views of a cluster: the accessible description and the text-builder topology."""
+
+from __future__ import annotations
+
+from .findings import summary
+from .graph import Graph
+from .i18n import Translator
+from .model import Cluster, EtcdTopology
+
+
+def _names(components: tuple[str, ...], cluster: Cluster, _: Translator) -> str:
+    shown = [cluster.runtime if c == "container-runtime" else c for c in components]
+    return ", ".join(shown) if shown else _("no components yet")
+
+
+def alt_text(cluster: Cluster, _: Translator) -> str:
+    """One paragraph that says what the picture shows, generated from the model."""
+    parts = []
+    title = cluster.title or _("Kubernetes cluster")
+    cp = cluster.control_plane
+    parts.append(_.n("{title}: {n} control-plane node running {components}.",
+                     "{title}: {n} control-plane nodes, each running {components}.",
+                     cp.count).format(title=title, n=cp.count,
+                                      components=_names(cp.components, cluster, _)))
+    if cluster.etcd is EtcdTopology.EXTERNAL and cluster.external_etcd_members:
+        parts.append(_.n("{n} dedicated etcd host; every API server talks to it.",
+                         "{n} dedicated etcd hosts; every API server talks to every member.",
+                         cluster.external_etcd_members).format(
+                             n=cluster.external_etcd_members))
+    if cluster.has_lb:
+        parts.append(_("A load balancer ({lb}) sits in front of the API servers.").format(
+            lb=cluster.load_balancer))
+    workers = cluster.workers
+    if workers.count:
+        parts.append(_.n("{n} worker running {components}.",
+                         "{n} workers, each running {components}.", workers.count).format(
+            n=workers.count, components=_names(workers.components, cluster, _)))
+    if cluster.clients:
+        parts.append(_("Outside the cluster: {clients}.").format(
+            clients=", ".join(cluster.clients)))
+    parts.extend(f"{line}." for line in summary(cluster, _))
+    return " ".join(parts)
+
+
+def topology_lines(graph: Graph, _: Translator) -> list[str]:
+    """Machines and conversations, one per line, for text and man output."""
+    labels = {n.id: n.label for g in graph.groups for n in g.nodes}
+    labels.update({n.id: n.label for n in graph.free + graph.clients})
+    lines = []
+    for group in graph.groups:
+        comps = ", ".join(n.label + (f" ({n.sublabel})" if n.sublabel else "")
+                          for n in group.nodes) or _("no components yet")
+        lines.append(f"[{group.label}] {comps}")
+    if graph.free:
+        lines.extend(f"[{n.label}] {n.sublabel}" for n in graph.free)
+    if graph.clients:
+        lines.append(_("[outside the cluster] {clients}").format(
+            clients=", ".join(n.label for n in graph.clients)))
+    counted: dict[tuple[str, str, str, str], int] = {}
+    for edge in graph.edges:
+        arrow = "<->" if edge.kind == "peer" else "->"
+        key = (labels.get(edge.tail, edge.tail), arrow, labels.get(edge.head, edge.head),
+               edge.label)
+        counted[key] = counted.get(key, 0) + 1
+    if counted:
+        lines.append(_("Conversations:"))
+    for (tail, arrow, head, port), count in counted.items():
+        where = f" ({port})" if port else ""
+        times = f" ×{count}" if count > 1 else ""
+        lines.append(f"  {tail} {arrow} {head}{where}{times}")
+    return lines

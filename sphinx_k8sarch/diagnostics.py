@@ -1,0 +1,75 @@
+"""Diagnostics returned by the core: never logged there, reported by the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+#: The warning ``type`` used for every message of this extension.
+WARNING_TYPE = "k8sarch"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    """The spec cannot be drawn: no diagram is produced for it."""
+    WARNING = "warning"
+    """The diagram is drawn, but the cluster it shows has a problem."""
+
+
+class Subtype(str, Enum):
+    """Warning subtypes; users silence one with ``suppress_warnings = ["k8sarch.<subtype>"]``."""
+
+    YAML = "yaml"
+    """The spec is not valid YAML (syntax error, several documents, unsupported tag)."""
+    TYPE = "type"
+    """A value has the wrong type, e.g. a list where a count is expected, or the spec is not a mapping."""
+    VALUE = "value"
+    """A value is out of range or not one of the allowed choices, e.g. ``control-plane: 0``."""
+    UNKNOWN_KEY = "unknown-key"
+    """A key that the spec does not define (usually a typo; the closest key is suggested)."""
+    DUPLICATE_KEY = "duplicate-key"
+    """The same key appears twice in one mapping."""
+    UNKNOWN_COMPONENT = "unknown-component"
+    """A component name that is neither a Kubernetes component nor a known alias."""
+    SIZE = "size"
+    """The spec is too large or too deeply nested (for example a YAML alias bomb)."""
+    PLACEMENT = "placement"
+    """A component is placed where Kubernetes does not run it, e.g. kube-scheduler on a worker."""
+    EXTENDS = "extends"
+    """``:extends:`` names no earlier ``k8s-cluster`` of the same document."""
+    OPTION = "option"
+    """A directive option has an invalid value."""
+    HA_SINGLE = "ha-single"
+    """Only one control-plane node: the cluster has no high availability."""
+    HA_QUORUM = "ha-quorum"
+    """The etcd member count gives a poor quorum: an even count or fewer than three members."""
+    HA_LB = "ha-lb"
+    """Several API servers but no load balancer in front of them."""
+    HA_EXTERNAL_ETCD = "ha-external-etcd"
+    """External etcd with fewer than three members."""
+    RENDER = "render"
+    """The Graphviz renderer is missing, failed, timed out or wrote unusable output."""
+    CONFIG = "config"
+    """A ``k8sarch_*`` configuration value is invalid and its default is used instead."""
+
+    @property
+    def qualified(self) -> str:
+        return f"{WARNING_TYPE}.{self.value}"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in a spec, with the 1-based line inside the spec text."""
+
+    line: int
+    severity: Severity
+    subtype: Subtype
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.is_error for d in diagnostics)

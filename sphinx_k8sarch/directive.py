@@ -1,0 +1,285 @@
+"""The ``k8s-cluster`` directive: spec → model → findings → doctree."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StateMachine
+from sphinx import addnodes
+from sphinx.ext.graphviz import align_spec, figure_wrapper
+from sphinx.util.docutils import SphinxDirective
+
+from . import components as comp
+from .config import get_config
+from .describe import alt_text, topology_lines
+from .diagnostics import Severity, Subtype
+from .dot import to_dot
+from .findings import NOTES, automatic_notes, ha_findings, summary
+from .graph import build_graph
+from .i18n import Translator
+from .model import Cluster
+from .nodes import k8sarch_diagram, k8sarch_link
+from .spec import parse
+from .warnings_ import report, warn
+
+TEMP_KEY = "k8sarch_diagrams"
+
+
+def _list(argument: str | None) -> list[str]:
+    if not argument:
+        return []
+    return [part for part in argument.replace(",", " ").split() if part]
+
+
+def _lang(argument: str | None) -> str:
+    return directives.choice(argument, ("en", "es"))
+
+
+def _descriptions(argument: str | None) -> str:
+    return directives.choice(argument, ("list", "table", "none"))
+
+
+class K8sClusterDirective(SphinxDirective):
+    """Draw a Kubernetes cluster from a YAML spec and describe its components."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "name": directives.unchanged,
+        "caption": directives.unchanged,
+        "alt": directives.unchanged,
+        "align": align_spec,
+        "class": directives.class_option,
+        "width": directives.length_or_percentage_or_unitless,
+        "lang": _lang,
+        "descriptions": _descriptions,
+        "highlight": _list,
+        "extends": directives.unchanged,
+        "notes": _list,
+        "suppress-warnings": _list,
+    }
+
+    # -- locations ---------------------------------------------------------------------
+    def body_line(self, index: int) -> tuple[str, int]:
+        """Source file and 1-based line of body line ``index`` (0-based), in rST and MyST.
+
+        docutils records each body line's absolute 0-based origin in ``self.content``
+        (right inside ``include``\ d files and nested directives too). MyST's mock state
+        machine records offsets relative to the body instead, and counts ``content_offset``
+        from the directive's first line (``lineno``).
+        """
+        if isinstance(self.state_machine, StateMachine):
+            if self.content and 0 <= index < len(self.content):
+                source, offset = self.content.info(index)
+                if source and offset is not None:
+                    return str(source), offset + 1
+            return str(self.get_source_info()[0]), self.content_offset + 1 + index
+        source = self.get_source_info()[0]
+        return str(source), self.lineno + self.content_offset + 1 + index
+
+    def location(self) -> str:
+        source, line = self.get_source_info()
+        return f"{source}:{line}"
+
+    # -- run ---------------------------------------------------------------------------
+    def run(self) -> list[nodes.Node]:
+        config = get_config(self.env)
+        lang = self.options.get("lang") or config.language or self.config.language
+        _ = Translator(lang)
+        title = (self.arguments[0] if self.arguments else "").strip()
+        registry: dict[str, dict[str, Any]] = self.env.temp_data.setdefault(TEMP_KEY, {})
+        serial = len(registry)
+        suppressed = {s.removeprefix("k8sarch.") for s in self.options.get("suppress-warnings",
+                                                                             [])}
+        notes = list(dict.fromkeys(self.options.get("notes", [])))
+        for note in notes:
+            if note not in NOTES:
+                warn(f"unknown note {note!r}; known notes: {', '.join(NOTES)}", Subtype.OPTION,
+                     self.location())
+            else:
+                suppressed.update(s.value for s in NOTES[note].silences)
+
+        base_name = self.options.get("extends")
+        base: dict[str, Any] | None = None
+        if base_name is not None:
+            base = registry.get(base_name)
+            if base is None:
+                warn(f"':extends: {base_name}' names no earlier k8s-cluster with that :name: in "
+                     "this document", Subtype.EXTENDS, self.location())
+                return []
+
+        text = "\n".join(self.content)
+        cluster, diagnostics, data = parse(text, title, base["data"] if base else None)
+        if cluster is not None:
+            diagnostics = sorted(diagnostics + ha_findings(cluster))
+        for diagnostic in diagnostics:
+            if diagnostic.severity is Severity.WARNING and diagnostic.subtype.value in suppressed:
+                continue
+            report(diagnostic, *self.body_line(diagnostic.line - 1))
+        if cluster is None or data is None:
+            return []
+
+        name = self.options.get("name") or f"_k8sarch-{serial}"
+        prefix = "k8sarch-" + hashlib.sha1(f"{self.env.docname}\0{serial}".encode()).hexdigest()[:8]
+        base_cluster: Cluster | None = base["cluster"] if base else None
+        highlight = {comp.resolve(h) or h for h in self.options.get("highlight", [])}
+        for unknown in sorted(h for h in highlight if h not in comp.CATALOG):
+            warn(f"cannot highlight unknown component {unknown!r}", Subtype.UNKNOWN_COMPONENT,
+                 self.location())
+        new_pools: set[str] = set()
+        if base_cluster is not None:
+            highlight |= set(cluster.all_components()) - set(base_cluster.all_components())
+            highlight |= {c for c in cluster.control_plane.components
+                          if not base_cluster.control_plane.has(c)}
+            highlight |= {c for c in cluster.workers.components if not base_cluster.workers.has(c)}
+            if cluster.control_plane.count > base_cluster.control_plane.count:
+                new_pools.add("control-plane")
+            if cluster.workers.count > base_cluster.workers.count:
+                new_pools.add("workers")
+        highlight &= set(comp.CATALOG)
+
+        graph = build_graph(cluster, _, frozenset(highlight), frozenset(new_pools))
+        described: dict[str, str] = dict(base["anchors"]) if base else {}
+        style = self.options.get("descriptions", config.descriptions)
+        to_describe = [c for c in cluster.all_components() if c not in described]
+        anchors = {c: f"{prefix}-{c}" for c in to_describe} if style != "none" else {}
+        described.update(anchors)
+
+        diagram = k8sarch_diagram()
+        diagram["dot"] = to_dot(graph)
+        diagram["dot_print"] = to_dot(graph, dpi=config.latex_dpi)
+        diagram["prefix"] = prefix
+        diagram["lang"] = _.lang
+        diagram["title"] = cluster.title or _("Kubernetes cluster")
+        diagram["alt"] = self.options.get("alt") or alt_text(cluster, _)
+        diagram["topology"] = topology_lines(graph, _)
+        diagram["links"] = {c: described[c] for c in sorted(described)}
+        diagram["width"] = self.options.get("width", "")
+        diagram["classes"] += self.options.get("class", [])
+        if config.link_components == "glossary":
+            for component in cluster.all_components():
+                link = k8sarch_link(component=component)
+                xref = addnodes.pending_xref("", nodes.Text(component), refdomain="std",
+                                             reftype="term", reftarget=component,
+                                             refexplicit=False, refwarn=False)
+                link += xref
+                diagram += link
+        self.set_source_info(diagram)
+
+        caption = self.options.get("caption") or title
+        if caption:
+            figure = figure_wrapper(self, diagram, caption)  # type: ignore[arg-type]
+        else:
+            figure = nodes.figure("", diagram)
+        figure["classes"] += ["k8sarch-figure"]
+        if "align" in self.options:
+            figure["align"] = self.options["align"]
+        self.set_source_info(figure)
+        self.add_name(figure)
+
+        registry[name] = {"data": data, "cluster": cluster, "anchors": described}
+        result: list[nodes.Node] = [figure, self._summary(cluster, _, highlight, base_cluster)]
+        for note in dict.fromkeys(automatic_notes(cluster) + [n for n in notes if n in NOTES]):
+            result.append(self._note(note, _))
+        if style != "none" and to_describe:
+            result.append(self._descriptions(to_describe, cluster, anchors, style, _))
+        container = nodes.container("", *result, classes=["k8sarch"])
+        self.set_source_info(container)
+        return [container]
+
+    # -- pieces ------------------------------------------------------------------------
+    def _para(self, text: str, classes: list[str] | None = None) -> nodes.paragraph:
+        para = nodes.paragraph(text, text, classes=classes or [])
+        self.set_source_info(para)
+        return para
+
+    def _summary(self, cluster: Cluster, _: Translator, highlight: set[str],
+                 base: Cluster | None) -> nodes.Element:
+        items = nodes.bullet_list(classes=["k8sarch-summary"])
+        lines = summary(cluster, _)
+        if base is not None and highlight:
+            lines.append(_("New in this step: {names}").format(
+                names=", ".join(sorted(highlight, key=lambda c: comp.ORDER[c]))))
+        for line in lines:
+            items += nodes.list_item("", self._para(line))
+        self.set_source_info(items)
+        return items
+
+    def _note(self, note_id: str, _: Translator) -> nodes.Element:
+        note = NOTES[note_id]
+        para = self._para(_(note.text) + " ")
+        label = _("Official documentation")
+        para += nodes.reference(label, label, refuri=note.url)
+        admonition = nodes.note("", para, classes=["k8sarch-note", f"k8sarch-note-{note_id}"])
+        self.set_source_info(admonition)
+        return admonition
+
+    def _fields(self, component: str, cluster: Cluster, _: Translator) -> list[tuple[str, str]]:
+        info = comp.CATALOG[component]
+        return [
+            (_("Where it runs"), _(info.where)),
+            (_("What it does"), _(info.what)),
+            (_("Talks to"), _(info.talks)),
+            (_("Port"), _(info.port)),
+        ]
+
+    def _term(self, component: str, cluster: Cluster) -> str:
+        if component == "container-runtime":
+            return f"{component} ({cluster.runtime})"
+        if component == "load-balancer":
+            return f"{component} ({cluster.load_balancer})"
+        return component
+
+    def _descriptions(self, components: list[str], cluster: Cluster, anchors: dict[str, str],
+                      style: str, _: Translator) -> nodes.Element:
+        if style == "table":
+            return self._table(components, cluster, anchors, _)
+        dl = nodes.definition_list(classes=["k8sarch-descriptions"])
+        for component in components:
+            term = nodes.term("", "")
+            term += nodes.literal(self._term(component, cluster), self._term(component, cluster))
+            self.set_source_info(term)
+            field_list = nodes.field_list()
+            for label, value in self._fields(component, cluster, _):
+                field = nodes.field("", nodes.field_name(label, label),
+                                    nodes.field_body("", self._para(value)))
+                field_list += field
+            item = nodes.definition_list_item("", term, nodes.definition("", field_list),
+                                              ids=[anchors[component]])
+            self.set_source_info(item)
+            dl += item
+        self.set_source_info(dl)
+        return dl
+
+    def _table(self, components: list[str], cluster: Cluster, anchors: dict[str, str],
+               _: Translator) -> nodes.Element:
+        headers = [_("Component")] + [label for label, _v in self._fields(components[0],
+                                                                          cluster, _)]
+        table = nodes.table(classes=["k8sarch-descriptions"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for width in (14, 18, 36, 20, 12):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        row = nodes.row()
+        for header in headers:
+            row += nodes.entry("", self._para(header))
+        head += row
+        group += head
+        body = nodes.tbody()
+        for component in components:
+            row = nodes.row(ids=[anchors[component]])
+            cell = nodes.paragraph()
+            cell += nodes.literal(self._term(component, cluster), self._term(component, cluster))
+            self.set_source_info(cell)
+            row += nodes.entry("", cell)
+            for _label, value in self._fields(component, cluster, _):
+                row += nodes.entry("", self._para(value))
+            body += row
+        group += body
+        self.set_source_info(table)
+        return table

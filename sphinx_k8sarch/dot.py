@@ -1,0 +1,213 @@
+"""Graph → DOT source through the ``graphviz`` package (it does the quoting and escaping).
+
+Colours here are the light palette used for raster and PDF output; the HTML output
+restyles the same SVG classes with CSS custom properties for light and dark themes.
+"""
+
+from __future__ import annotations
+
+import graphviz
+
+from .graph import GEdge, GGroup, Graph, GNode
+
+FONT = "Arimo"  # bundled with graphviz-pure; metric-compatible with Arial/Helvetica
+
+#: fill, border per component family.
+PALETTE = {
+    "control-plane": ("#dbe7fb", "#2b59a8"),
+    "etcd": ("#fdebc8", "#9a5b00"),
+    "node": ("#dff0dc", "#2e6b30"),
+    "client": ("#ece2fb", "#5b35a0"),
+    "infra": ("#fbdcda", "#a3261d"),
+    "addon": ("#d9f1f1", "#1d6b6b"),
+    "collapsed": ("#eeeeee", "#555555"),
+}
+GROUP_STYLE = {
+    "control-plane": ("#f4f7fd", "#2b59a8"),
+    "worker": ("#f3f9f2", "#2e6b30"),
+    "etcd-host": ("#fef8ec", "#9a5b00"),
+    "addons": ("#f1f9f9", "#1d6b6b"),
+    "collapsed": ("#f7f7f7", "#666666"),
+}
+EDGE_COLOUR = {"lb": "#2b59a8", "api": "#2b59a8", "etcd": "#9a5b00", "peer": "#9a5b00",
+               "local": "#555555"}
+HIGHLIGHT = ("#ffe08a", "#b45309")
+
+
+def _family(node: GNode) -> str:
+    from .components import CATALOG  # noqa: PLC0415
+
+    if node.component == "collapsed":
+        return "collapsed"
+    if node.component == "etcd":
+        return "etcd"
+    return CATALOG[node.component].role.value
+
+
+def _node_attrs(node: GNode) -> dict[str, str]:
+    family = _family(node)
+    fill, border = HIGHLIGHT if node.highlighted else PALETTE[family]
+    label = node.label if not node.sublabel else f"{node.label}\n({node.sublabel})"
+    classes = ["k8s-comp", f"k8s-comp--{family}"]
+    if node.component != "collapsed":
+        classes.append(f"k8s-c-{node.component}")
+    style = "rounded,filled"
+    if node.standby:
+        style += ",dashed"
+        classes.append("k8s-standby")
+    if node.highlighted:
+        classes.append("k8s-highlight")
+    attrs = {
+        "label": label,
+        "id": f"n-{node.id}",
+        "class": " ".join(classes),
+        "style": style,
+        "fillcolor": fill,
+        "color": border,
+        "penwidth": "2.5" if node.highlighted else "1.2",
+    }
+    if node.component != "collapsed":
+        attrs["URL"] = f"#k8s-comp-{node.component}"
+        attrs["tooltip"] = node.label
+    return attrs
+
+
+#: Rows of a control-plane machine, top to bottom: etcd above the API server that is its
+#: only client, the leader-elected controllers beside each other, node agents below.
+CP_ROWS = (
+    ("etcd",),
+    ("kube-scheduler", "kube-controller-manager", "cloud-controller-manager"),
+    ("kube-apiserver",),
+)
+ROW_WIDTH = 3
+
+
+def rows(group: GGroup) -> list[list[GNode]]:
+    """Arrange a machine's components in rows, so machines stay compact and alike."""
+    remaining = list(group.nodes)
+    result: list[list[GNode]] = []
+    if group.kind == "control-plane":
+        for names in CP_ROWS:
+            row = [n for n in remaining if n.component in names]
+            if row:
+                result.append(row)
+                remaining = [n for n in remaining if n not in row]
+    for start in range(0, len(remaining), ROW_WIDTH):
+        result.append(remaining[start:start + ROW_WIDTH])
+    return result
+
+
+def _group(parent: graphviz.Digraph, group: GGroup) -> tuple[str, str]:
+    """Draw one machine; returns the ids of its top and bottom anchor nodes."""
+    fill, border = GROUP_STYLE[group.kind]
+    with parent.subgraph(name=f"cluster_{group.id}") as sub:
+        classes = f"k8s-group k8s-group--{group.kind}" + (" k8s-highlight" if group.highlighted
+                                                          else "")
+        sub.attr(label=group.label, id=f"g-{group.id}", style="rounded,filled" + (
+            ",dashed" if group.kind == "collapsed" else ""), fillcolor=fill,
+            color=HIGHLIGHT[1] if group.highlighted else border,
+            penwidth="2.5" if group.highlighted else "1.2", fontsize="13", margin="10")
+        sub.attr("graph", **{"class": classes})
+        if not group.nodes:
+            # An empty machine still needs a body to be drawn.
+            anchor = f"{group.id}_empty"
+            sub.node(anchor, label="", shape="box", style="invis", width="1.6", height="0.5")
+            return anchor, anchor
+        layout = rows(group)
+        for index, row in enumerate(layout):
+            with sub.subgraph(name=f"row_{group.id}_{index}") as line:
+                line.attr(rank="same")
+                for node in row:
+                    line.node(node.id, **_node_attrs(node))
+            for left, right in zip(row, row[1:], strict=False):
+                sub.edge(left.id, right.id, style="invis")
+            if index:
+                # Invisible edges stack the rows; they carry no meaning.
+                sub.edge(layout[index - 1][0].id, row[0].id, style="invis", weight="5")
+        return layout[0][0].id, layout[-1][0].id
+
+
+def _edge(dot: graphviz.Digraph, edge: GEdge, levels: dict[str, int], show_label: bool) -> None:
+    colour = EDGE_COLOUR[edge.kind]
+    attrs = {"color": colour, "class": f"k8s-edge k8s-edge--{edge.kind}", "fontsize": "10",
+             "fontcolor": colour, "penwidth": "1.3", "arrowsize": "0.7"}
+    if edge.label and show_label:
+        attrs["label"] = edge.label
+    if edge.kind == "peer" or levels.get(edge.tail, 0) == levels.get(edge.head, 0):
+        # Same-level edges must not push nodes apart; they follow the skeleton.
+        attrs["constraint"] = "false"
+    if edge.kind == "peer":
+        attrs.update(dir="both", style="dashed")
+    elif levels.get(edge.tail, 0) > levels.get(edge.head, 0):
+        # dot routes edges downwards; an upward call is drawn as the reversed edge with
+        # its arrowhead at the tail, which still points at the callee.
+        dot.edge(edge.head, edge.tail, dir="back", **attrs)
+        return
+    dot.edge(edge.tail, edge.head, **attrs)
+
+
+def _levels(graph: Graph, entry: list[str]) -> dict[str, int]:
+    """Vertical position of every node, following the same skeleton as the layout."""
+    groups = {g.id: g for g in graph.groups}
+    levels: dict[str, int] = {}
+    level = 0
+    placed_entry = False
+    for band in graph.bands:
+        if any(g.startswith("worker") for g in band) and not placed_entry:
+            levels.update(dict.fromkeys(entry, level))
+            placed_entry = True
+            level += 1
+        height = 0
+        for gid in band:
+            for row_index, row in enumerate(rows(groups[gid])):
+                levels.update(dict.fromkeys((n.id for n in row), level + row_index))
+                height = max(height, row_index + 1)
+        level += max(height, 1)
+    if not placed_entry:
+        levels.update(dict.fromkeys(entry, level))
+    for node in graph.clients + graph.free:
+        levels.setdefault(node.id, levels.get(entry[0], level) if entry else level)
+    return levels
+
+
+def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
+    dot = graphviz.Digraph("k8sarch", strict=False)
+    dot.attr("graph", rankdir="TB", newrank="true", compound="true", nodesep="0.3",
+             ranksep="0.45", fontname=FONT, fontsize="13", bgcolor="transparent",
+             tooltip=graph.title or "Kubernetes cluster", **{"class": "k8sarch"})
+    if dpi:
+        dot.attr("graph", dpi=str(dpi), bgcolor="white")
+    dot.attr("node", shape="box", fontname=FONT, fontsize="12", margin="0.12,0.05",
+             height="0.4")
+    dot.attr("edge", fontname=FONT)
+    groups = {g.id: g for g in graph.groups}
+    anchors = {g.id: _group(dot, g) for g in graph.groups}
+    with dot.subgraph(name="entry") as entry:
+        entry.attr(rank="same")
+        for node in graph.clients + graph.free:
+            entry.node(node.id, **_node_attrs(node))
+    entry_ids = [n.id for n in graph.free or graph.clients]
+    # The skeleton: each band sits below the previous one; the entry (load balancer,
+    # clients) sits between the control plane and the workers.
+    previous: list[str] = []
+    for band in graph.bands:
+        is_workers = any(g.startswith("worker") for g in band)
+        if is_workers and entry_ids:
+            for bottom in previous:
+                dot.edge(bottom, entry_ids[0], style="invis")
+            previous = entry_ids[:1]
+        for gid in band:
+            top, _bottom = anchors[gid]
+            for bottom in previous:
+                dot.edge(bottom, top, style="invis")
+        if band:
+            previous = [anchors[gid][1] for gid in band]
+    if entry_ids and not any(any(g.startswith("worker") for g in b) for b in graph.bands):
+        for bottom in previous:
+            dot.edge(bottom, entry_ids[0], style="invis")
+    levels = _levels(graph, entry_ids)
+    first_peer = next((e for e in graph.edges if e.kind == "peer"), None)
+    for edge in graph.edges:
+        # One port label for the whole etcd mesh is enough; more only clutters.
+        _edge(dot, edge, levels, edge.kind != "peer" or edge is first_peer)
+    return dot.source

@@ -1,0 +1,32 @@
+"""Wire the extension into Sphinx: config, node, directive, static files, events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .builders import VISITORS, failed_docs, skip
+from .config import setup_config
+from .directive import K8sClusterDirective
+from .nodes import k8sarch_diagram, k8sarch_link
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _add_static(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
+        app.add_css_file("k8sarch.css")
+
+
+def setup_extension(app: Sphinx) -> None:
+    setup_config(app)
+    app.add_node(k8sarch_diagram, **VISITORS)  # type: ignore[arg-type]
+    app.add_node(k8sarch_link, html=(skip, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
+    app.add_directive("k8s-cluster", K8sClusterDirective)
+    app.connect("builder-inited", _add_static)
+    app.connect("env-get-outdated", failed_docs)

@@ -1,0 +1,138 @@
+"""High-availability findings and teaching notes derived from the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, Severity, Subtype
+from .i18n import N_, Translator
+from .model import Cluster, EtcdTopology, failures_tolerated, quorum
+
+
+def ha_findings(cluster: Cluster) -> list[Diagnostic]:
+    """HA problems of a valid cluster, as warnings located at the responsible key."""
+    found: list[Diagnostic] = []
+
+    def add(key: str, subtype: Subtype, message: str) -> None:
+        found.append(Diagnostic(cluster.lines.get(key, 1), Severity.WARNING, subtype, message))
+
+    cp = cluster.control_plane.count
+    if cp == 1:
+        add("control-plane", Subtype.HA_SINGLE,
+            "one control-plane node is a single point of failure; use at least 3 for high "
+            "availability")
+    members = cluster.etcd_members
+    key = "etcd" if cluster.etcd is EtcdTopology.EXTERNAL else "control-plane"
+    if members >= 2 and members % 2 == 0:
+        same = members - 1
+        add(key, Subtype.HA_QUORUM,
+            f"{members} etcd members need a quorum of {quorum(members)} and tolerate "
+            f"{failures_tolerated(members)} failure(s), no more than {same}; an even member "
+            "count adds a machine that can fail without adding tolerance")
+    if members > 7:
+        add(key, Subtype.HA_QUORUM,
+            f"{members} etcd members: etcd advises at most 7, as every write must reach a "
+            "majority and larger clusters write more slowly")
+    if cluster.etcd is EtcdTopology.EXTERNAL and 0 < members < 3:
+        add("etcd", Subtype.HA_EXTERNAL_ETCD,
+            f"external etcd with {members} member(s) tolerates no failure; use at least 3")
+    if cluster.apiservers > 1 and not cluster.has_lb:
+        add("load-balancer" if "load-balancer" in cluster.lines else "control-plane",
+            Subtype.HA_LB,
+            f"{cluster.apiservers} API servers but no load balancer: clients and nodes would "
+            "depend on one of them; set load-balancer (haproxy, keepalived, kube-vip, cloud)")
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    text: str
+    url: str
+    silences: tuple[Subtype, ...] = ()
+
+
+NOTES: dict[str, Note] = {
+    n.id: n
+    for n in (
+        Note(
+            "kubectl-client",
+            N_("kubectl is a client, not a node component: it runs wherever someone has a "
+               "kubeconfig (a laptop, a bastion, a CI job) and talks to the API server through "
+               "the load balancer. The agent that every node runs is the kubelet."),
+            "https://kubernetes.io/docs/reference/kubectl/",
+        ),
+        Note(
+            "workers-parity",
+            N_("Workers have no odd or even rule. Their number follows from capacity: enough "
+               "spare room to reschedule the Pods of a node that fails, spread over failure "
+               "zones."),
+            "https://kubernetes.io/docs/concepts/architecture/",
+        ),
+        Note(
+            "odd-control-plane",
+            N_("The advice to use an odd number of control-plane nodes comes from etcd: a write "
+               "needs a majority of members, so 4 members survive 1 failure, just like 3. With "
+               "stacked etcd each control-plane node is a member, hence 3, 5 or 7 nodes."),
+            "https://etcd.io/docs/v3.5/faq/",
+            (Subtype.HA_QUORUM,),
+        ),
+        Note(
+            "single-control-plane",
+            N_("With a single control-plane node the cluster is not highly available: if that "
+               "node fails, nothing can change the cluster until it is back. High availability "
+               "needs at least three control-plane nodes behind a load balancer."),
+            "https://kubernetes.io/docs/setup/production-environment/tools/kubeadm/ha-topology/",
+            (Subtype.HA_SINGLE,),
+        ),
+    )
+}
+
+
+def automatic_notes(cluster: Cluster) -> list[str]:
+    """Notes the model itself calls for (misconceptions visible in the spec)."""
+    notes = []
+    if cluster.control_plane.has("kubectl") or cluster.workers.has("kubectl"):
+        notes.append("kubectl-client")
+    return notes
+
+
+def summary(cluster: Cluster, _: Translator) -> list[str]:
+    """Short HA summary lines printed under every diagram."""
+    lines: list[str] = []
+    members = cluster.etcd_members
+    if members == 0:
+        lines.append(_("etcd: no members yet, so the cluster has nowhere to keep its state"))
+    else:
+        where = (_("stacked on the control-plane nodes") if cluster.etcd is EtcdTopology.STACKED
+                 else _("on dedicated hosts"))
+        tolerated = failures_tolerated(members)
+        lines.append(
+            _("etcd ({where}): {members}, quorum {quorum}, {tolerates}").format(
+                where=where,
+                members=_.n("{n} member", "{n} members", members).format(n=members),
+                quorum=quorum(members),
+                tolerates=_.n("tolerates {n} failure", "tolerates {n} failures",
+                              tolerated).format(n=tolerated),
+            ))
+    cp = cluster.control_plane.count
+    api = cluster.apiservers
+    nodes = _.n("{n} control-plane node", "{n} control-plane nodes", cp).format(n=cp)
+    if api == 0:
+        lines.append(_("Control plane: {nodes}, no API server yet").format(nodes=nodes))
+    elif cluster.has_lb:
+        lines.append(_("Control plane: {nodes}; {api} active behind the load balancer "
+                       "({lb})").format(
+            nodes=nodes, lb=cluster.load_balancer,
+            api=_.n("{n} API server", "{n} API servers", api).format(n=api)))
+    else:
+        lines.append(_("Control plane: {nodes}; {api}, no load balancer").format(
+            nodes=nodes, api=_.n("{n} API server", "{n} API servers", api).format(n=api)))
+    leaders = [c for c in ("kube-scheduler", "kube-controller-manager")
+               if cluster.control_plane.has(c)]
+    if leaders and cp > 1:
+        lines.append(_("{names}: 1 leader, {standby} on standby (Lease election)").format(
+            names=_(" and ").join(leaders), standby=cp - 1))
+    workers = cluster.workers.count
+    lines.append(_.n("Workers: {n} node", "Workers: {n} nodes", workers).format(n=workers))
+    return lines

@@ -1,0 +1,77 @@
+"""The cluster model: what the spec describes, after validation and defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EtcdTopology(str, Enum):
+    STACKED = "stacked"
+    EXTERNAL = "external"
+
+
+#: Load balancer kinds with a known meaning; anything else is kept as a free label.
+LB_KINDS = ("none", "haproxy", "keepalived", "kube-vip", "cloud")
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A group of identical nodes: the control plane or the workers."""
+
+    count: int
+    components: tuple[str, ...]
+
+    def has(self, component: str) -> bool:
+        return component in self.components
+
+
+@dataclass(frozen=True)
+class Cluster:
+    title: str
+    control_plane: Pool
+    workers: Pool
+    etcd: EtcdTopology = EtcdTopology.STACKED
+    external_etcd_members: int = 0
+    load_balancer: str = "none"
+    clients: tuple[str, ...] = ("kubectl",)
+    runtime: str = "containerd"
+    addons: tuple[str, ...] = ()
+    #: Line (1-based, inside the spec) of each top-level key, for findings.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def has_lb(self) -> bool:
+        return self.load_balancer != "none"
+
+    @property
+    def etcd_members(self) -> int:
+        if self.etcd is EtcdTopology.EXTERNAL:
+            return self.external_etcd_members
+        return self.control_plane.count if self.control_plane.has("etcd") else 0
+
+    @property
+    def apiservers(self) -> int:
+        return self.control_plane.count if self.control_plane.has("kube-apiserver") else 0
+
+    def all_components(self) -> tuple[str, ...]:
+        """Every component that appears anywhere, in catalog order, without repeats."""
+        from .components import ORDER  # noqa: PLC0415 - keep model free of catalog at import
+
+        seen = set(self.control_plane.components) | set(self.workers.components)
+        seen |= set(self.clients) | set(self.addons)
+        if self.etcd is EtcdTopology.EXTERNAL and self.external_etcd_members:
+            seen.add("etcd")
+        if self.has_lb:
+            seen.add("load-balancer")
+        return tuple(sorted(seen, key=lambda c: ORDER.get(c, len(ORDER))))
+
+
+def quorum(members: int) -> int:
+    """Votes needed to commit a write: a strict majority, ⌊n/2⌋+1."""
+    return members // 2 + 1 if members > 0 else 0
+
+
+def failures_tolerated(members: int) -> int:
+    """Members that can fail while a majority remains: n − quorum = ⌊(n−1)/2⌋."""
+    return members - quorum(members) if members > 0 else 0

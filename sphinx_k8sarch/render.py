@@ -1,0 +1,86 @@
+"""Run the Graphviz renderer with a content-addressed cache and atomic writes."""
+
+from __future__ import annotations
+
+from functools import cache
+import hashlib
+import os
+from pathlib import Path
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from . import __version__
+
+DEFAULT_RENDERER = "graphviz-pure"
+FORMATS = ("svg", "png", "pdf")
+MAGIC = {"svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF",)}
+
+
+class RenderError(Exception):
+    """The renderer is missing, failed, timed out or wrote something unusable."""
+
+
+def find_renderer(command: str | None) -> str | None:
+    """Absolute path of the renderer, or None. ``graphviz-pure`` is looked up beside the
+    running Python first, so a virtual environment works without being activated."""
+    name = command or DEFAULT_RENDERER
+    if os.sep in name or (os.altsep and os.altsep in name):
+        return name if Path(name).is_file() and os.access(name, os.X_OK) else None
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+@cache
+def renderer_version(path: str) -> str:
+    """The renderer's ``-V`` banner: part of the cache key, so upgrades re-render."""
+    try:
+        done = subprocess.run([path, "-V"], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise RenderError(f"cannot run {path!r}: {exc}") from exc
+    return (done.stdout + done.stderr).decode("utf-8", "replace").strip()
+
+
+def cache_key(source: str, fmt: str, path: str) -> str:
+    material = "\0".join((__version__, renderer_version(path), fmt, source))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
+           timeout: float = 30.0) -> tuple[Path, bool]:
+    """Render DOT ``source`` to ``fmt``; returns the cached file and whether it was new."""
+    if fmt not in FORMATS:
+        raise RenderError(f"unsupported output format {fmt!r}")
+    path = find_renderer(command)
+    if path is None:
+        raise RenderError(f"the Graphviz renderer {command or DEFAULT_RENDERER!r} was not found")
+    target = cache_dir / f"k8sarch-{cache_key(source, fmt, path)}.{fmt}"
+    if target.is_file():
+        return target, False
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=f".{fmt}", dir=cache_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        try:
+            done = subprocess.run([path, f"-T{fmt}", "-o", str(tmp)], input=source.encode(),
+                                  capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise RenderError(f"{path!r} did not finish within {timeout:g} s") from exc
+        except OSError as exc:
+            raise RenderError(f"cannot run {path!r}: {exc}") from exc
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise RenderError(f"{path!r} exited with status {done.returncode}"
+                              + (f": {detail[-1]}" if detail else ""))
+        head = tmp.read_bytes()[:16]
+        if not head.lstrip().startswith(MAGIC[fmt]):
+            raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
+        # Atomic: readers see either no file or a complete one, also with parallel builds.
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target, True

@@ -1,0 +1,277 @@
+"""Spec parsing: YAML text → validated :class:`~.model.Cluster` plus located diagnostics."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+from . import components as comp
+from .diagnostics import Diagnostic, Severity, Subtype, has_errors
+from .model import LB_KINDS, Cluster, EtcdTopology, Pool
+from .yamlspec import Loaded, Path, load
+
+KEYS = ("title", "control-plane", "workers", "etcd", "load-balancer", "clients", "runtime",
+        "addons")
+POOL_KEYS = ("count", "components")
+ETCD_KEYS = ("topology", "members")
+RUNTIMES = ("containerd", "cri-o")
+ADDONS = ("coredns", "cni")
+LIMITS = {"control-plane": (1, 99), "workers": (0, 10_000), "members": (1, 15)}
+
+
+class _Checker:
+    def __init__(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, path: Path, subtype: Subtype, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.loaded.line(path), Severity.ERROR, subtype, message))
+
+    def warn(self, path: Path, subtype: Subtype, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.loaded.line(path), Severity.WARNING, subtype, message))
+
+    def unknown_keys(self, data: dict[Any, Any], allowed: tuple[str, ...], path: Path,
+                     where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                tail = f"; did you mean {hint[0]!r}?" if hint else ""
+                self.error((*path, str(key)), Subtype.UNKNOWN_KEY,
+                           f"unknown key {key!r} in {where} (allowed: {', '.join(allowed)}){tail}")
+
+    def count(self, value: Any, path: Path, what: str, limit: tuple[int, int]) -> int | None:
+        low, high = limit
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, Subtype.TYPE,
+                       f"{what} must be a whole number, not {_describe(value)}")
+            return None
+        if not low <= value <= high:
+            self.error(path, Subtype.VALUE, f"{what} must be between {low} and {high}, not {value}")
+            return None
+        return value
+
+    def names(self, value: Any, path: Path, what: str) -> list[str] | None:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(path, Subtype.TYPE, f"{what} must be a list of names, not {_describe(value)}")
+            return None
+        result: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                self.error((*path, index), Subtype.TYPE,
+                           f"{what} entries must be names, not {_describe(item)}")
+                continue
+            name = comp.resolve(item)
+            if name is None:
+                guess = comp.suggest(item)
+                tail = f"; did you mean {guess!r}?" if guess else ""
+                self.error((*path, index), Subtype.UNKNOWN_COMPONENT,
+                           f"unknown component {item!r}{tail}")
+                continue
+            if name in result:
+                self.warn((*path, index), Subtype.VALUE, f"{item!r} is listed twice in {what}")
+                continue
+            result.append(name)
+        return result
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "text",
+             list: "a list", dict: "a mapping"}
+    return names.get(type(value), f"a {type(value).__name__}") + (
+        f" ({value!r})" if isinstance(value, bool | int | float | str) and len(repr(value)) < 40
+        else "")
+
+
+def parse(text: str, title: str = "", base: dict[str, Any] | None = None
+          ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
+    """Parse spec text. With ``base`` (the raw data of an earlier spec) the text only
+    states the differences: mappings merge key by key, everything else replaces.
+
+    Returns the cluster (None on errors), the diagnostics sorted by line, and the raw
+    merged data so that a later spec can extend this one.
+    """
+    loaded, diagnostics = load(text)
+    if loaded is None:
+        return None, diagnostics, None
+    data = loaded.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        diagnostics.append(Diagnostic(loaded.line(()), Severity.ERROR, Subtype.TYPE,
+                                      f"the spec must be a mapping of keys to values, not "
+                                      f"{_describe(data)}"))
+        return None, sorted(diagnostics), None
+    if base is not None:
+        data = merge(base, data)
+    cluster, more = build(data, loaded, title)
+    diagnostics = sorted(diagnostics + more)
+    if has_errors(diagnostics):
+        return None, diagnostics, None
+    return cluster, diagnostics, data
+
+
+def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    result = copy.deepcopy(base)
+    for key, value in change.items():
+        old = result.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            result[key] = merge(old, value)
+        elif isinstance(value, dict) and isinstance(old, int) and key in ("control-plane",
+                                                                          "workers"):
+            # A bare count in the base becomes {count: N} so a step can add components.
+            result[key] = merge({"count": old}, value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
+          ) -> tuple[Cluster | None, list[Diagnostic]]:
+    check = _Checker(loaded)
+    check.unknown_keys(data, KEYS, (), "the spec")
+
+    spec_title = data.get("title", "")
+    if not isinstance(spec_title, str):
+        check.error(("title",), Subtype.TYPE, f"title must be text, not {_describe(spec_title)}")
+        spec_title = ""
+
+    etcd, members = _etcd(check, data.get("etcd", "stacked"))
+    cp_default = tuple(c for c in comp.CONTROL_PLANE_DEFAULT
+                       if not (c == "etcd" and etcd is EtcdTopology.EXTERNAL))
+    control_plane = _pool(check, data.get("control-plane", 1), "control-plane", cp_default)
+    workers = _pool(check, data.get("workers", 0), "workers", comp.WORKER_DEFAULT)
+
+    lb = data.get("load-balancer", "none")
+    if lb is None or lb is False:
+        lb = "none"
+    if not isinstance(lb, str) or not lb.strip():
+        check.error(("load-balancer",), Subtype.TYPE,
+                    f"load-balancer must be one of {', '.join(LB_KINDS)} or a label, "
+                    f"not {_describe(lb)}")
+        lb = "none"
+    lb = lb.strip()
+    if lb.lower() in LB_KINDS:
+        lb = lb.lower()
+    if len(lb) > 60:
+        check.error(("load-balancer",), Subtype.VALUE, "load-balancer label is longer than 60 "
+                    "characters")
+
+    clients = check.names(data.get("clients", ["kubectl"]), ("clients",), "clients")
+    addons = check.names(data.get("addons", []), ("addons",), "addons")
+    for index, name in enumerate(addons or []):
+        if name not in ADDONS:
+            check.error(("addons", index), Subtype.VALUE,
+                        f"{name!r} is not an add-on; add-ons are {', '.join(ADDONS)}")
+    for index, name in enumerate(clients or []):
+        if name != "kubectl":
+            check.warn(("clients", index), Subtype.PLACEMENT,
+                       f"{name} runs inside the cluster, not as a client outside it")
+
+    runtime = data.get("runtime", "containerd")
+    if not isinstance(runtime, str) or comp.RUNTIME_FLAVOURS.get(runtime.lower()) is None:
+        check.error(("runtime",), Subtype.VALUE,
+                    f"runtime must be one of {', '.join(RUNTIMES)}, not {_describe(runtime)} "
+                    "(dockershim was removed in Kubernetes 1.24)")
+        runtime = "containerd"
+    runtime = comp.RUNTIME_FLAVOURS[runtime.lower()]
+    for key in ("control-plane", "workers"):
+        value = data.get(key)
+        if isinstance(value, dict) and isinstance(value.get("components"), list):
+            for item in value["components"]:
+                if isinstance(item, str) and item.lower() in comp.RUNTIME_FLAVOURS:
+                    runtime = comp.RUNTIME_FLAVOURS[item.lower()]
+
+    if control_plane is not None and etcd is EtcdTopology.EXTERNAL and control_plane.has("etcd"):
+        check.warn(("control-plane", "components"), Subtype.PLACEMENT,
+                   "etcd is external, so it is not drawn on the control-plane nodes")
+        control_plane = Pool(control_plane.count,
+                             tuple(c for c in control_plane.components if c != "etcd"))
+    if workers is not None:
+        for name in workers.components:
+            if comp.CATALOG[name].role is comp.Role.CONTROL_PLANE:
+                index = _index_of(data.get("workers"), name)
+                check.warn(("workers", "components", index), Subtype.PLACEMENT,
+                           f"{name} is a control-plane component; workers do not run it")
+
+    if (check.diagnostics and any(d.is_error for d in check.diagnostics)) or None in (
+            control_plane, workers, clients, addons, etcd):
+        return None, check.diagnostics
+    assert control_plane is not None and workers is not None and etcd is not None
+    lines = {key: loaded.lines[(key,)] for key in KEYS if (key,) in loaded.lines}
+    cluster = Cluster(
+        title=title or spec_title,
+        control_plane=control_plane,
+        workers=workers,
+        etcd=etcd,
+        external_etcd_members=members,
+        load_balancer=lb,
+        clients=tuple(clients or ()),
+        runtime=runtime,
+        addons=tuple(addons or ()),
+        lines=lines,
+    )
+    return cluster, check.diagnostics
+
+
+def _index_of(pool: Any, name: str) -> int:
+    if isinstance(pool, dict) and isinstance(pool.get("components"), list):
+        for index, item in enumerate(pool["components"]):
+            if isinstance(item, str) and comp.resolve(item) == name:
+                return index
+    return 0
+
+
+def _pool(check: _Checker, value: Any, key: str, default: tuple[str, ...]) -> Pool | None:
+    path: Path = (key,)
+    if isinstance(value, dict):
+        check.unknown_keys(value, POOL_KEYS, path, key)
+        count = check.count(value.get("count", 1 if key == "control-plane" else 0),
+                            (*path, "count"), f"{key} count", LIMITS[key])
+        if "components" in value:
+            names = check.names(value["components"], (*path, "components"), f"{key} components")
+        else:
+            names = list(default)
+    else:
+        count = check.count(value, path, key, LIMITS[key])
+        names = list(default)
+    if count is None or names is None:
+        return None
+    return Pool(count, tuple(names))
+
+
+def _etcd(check: _Checker, value: Any) -> tuple[EtcdTopology | None, int]:
+    path: Path = ("etcd",)
+    members: Any = 3
+    if isinstance(value, dict):
+        check.unknown_keys(value, ETCD_KEYS, path, "etcd")
+        topology = value.get("topology", "stacked")
+        members = value.get("members", 3)
+        path_t: Path = (*path, "topology")
+    else:
+        topology = value
+        path_t = path
+    if not isinstance(topology, str) or topology.lower() not in ("stacked", "external"):
+        check.error(path_t, Subtype.VALUE,
+                    f"etcd topology must be 'stacked' or 'external', not {_describe(topology)}")
+        return None, 0
+    kind = EtcdTopology(topology.lower())
+    if kind is EtcdTopology.STACKED:
+        if isinstance(value, dict) and "members" in value:
+            check.error((*path, "members"), Subtype.VALUE,
+                        "stacked etcd has one member per control-plane node; set the "
+                        "control-plane count instead of members")
+            return None, 0
+        return kind, 0
+    count = check.count(members, (*path, "members"), "external etcd members", LIMITS["members"])
+    if count is None:
+        return None, 0
+    return kind, count
