@@ -42,6 +42,25 @@ def _descriptions(argument: str | None) -> str:
     return directives.choice(argument, ("list", "table", "none"))
 
 
+#: One line per option, shown in the generated options table of the docs.
+OPTION_DOCS: dict[str, str] = {
+    "name": "Label of the figure: ``:numref:`` and ``:ref:`` work, and ``:extends:`` uses it.",
+    "caption": "Figure caption (inline markup of the host syntax); defaults to the title.",
+    "alt": "Replaces the text description generated from the model (screen readers).",
+    "align": "``left``, ``center`` or ``right``.",
+    "class": "Extra CSS classes on the diagram.",
+    "width": "Maximum width, e.g. ``600px`` or ``80%``; the natural size is never exceeded.",
+    "lang": "``en`` or ``es``: language of labels, summary and descriptions.",
+    "descriptions": "``list`` (default), ``table`` or ``none``.",
+    "highlight": "Components to emphasise, comma or space separated.",
+    "extends": "``:name:`` of an earlier ``k8s-cluster`` in the same document: the body lists "
+               "only changes, additions are highlighted and only they are described.",
+    "notes": "Teaching notes to show (see the notes table); each also silences the finding it "
+             "explains.",
+    "suppress-warnings": "Finding subtypes to silence for this diagram, e.g. ``ha-single``.",
+}
+
+
 class K8sClusterDirective(SphinxDirective):
     """Draw a Kubernetes cluster from a YAML spec and describe its components."""
 

@@ -44,10 +44,18 @@ def _family(node: GNode) -> str:
     return CATALOG[node.component].role.value
 
 
+def _wrap(label: str, width: int = 16) -> str:
+    """Break long hyphenated names after a hyphen, keeping machines narrow."""
+    if len(label) <= width or "-" not in label[:width]:
+        return label
+    cut = label.rindex("-", 0, width) + 1
+    return label[:cut] + "\n" + _wrap(label[cut:], width)
+
+
 def _node_attrs(node: GNode) -> dict[str, str]:
     family = _family(node)
     fill, border = HIGHLIGHT if node.highlighted else PALETTE[family]
-    label = node.label if not node.sublabel else f"{node.label}\n({node.sublabel})"
+    label = _wrap(node.label) + (f"\n({node.sublabel})" if node.sublabel else "")
     classes = ["k8s-comp", f"k8s-comp--{family}"]
     if node.component != "collapsed":
         classes.append(f"k8s-c-{node.component}")
@@ -72,12 +80,11 @@ def _node_attrs(node: GNode) -> dict[str, str]:
     return attrs
 
 
-#: Rows of a control-plane machine, top to bottom: etcd above the API server that is its
-#: only client, the leader-elected controllers beside each other, node agents below.
+#: Rows of a control-plane machine, top to bottom: etcd straight above the API server that
+#: is its only client, the leader-elected controllers beside them, node agents below.
 CP_ROWS = (
-    ("etcd",),
-    ("kube-scheduler", "kube-controller-manager", "cloud-controller-manager"),
-    ("kube-apiserver",),
+    ("etcd", "kube-scheduler"),
+    ("kube-apiserver", "kube-controller-manager", "cloud-controller-manager"),
 )
 ROW_WIDTH = 3
 
@@ -172,13 +179,13 @@ def _levels(graph: Graph, entry: list[str]) -> dict[str, int]:
 
 def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     dot = graphviz.Digraph("k8sarch", strict=False)
-    dot.attr("graph", rankdir="TB", newrank="true", compound="true", nodesep="0.3",
+    dot.attr("graph", rankdir="LR", newrank="true", compound="true", nodesep="0.2",
              ranksep="0.45", fontname=FONT, fontsize="13", bgcolor="transparent",
              tooltip=graph.title or "Kubernetes cluster", **{"class": "k8sarch"})
     if dpi:
         dot.attr("graph", dpi=str(dpi), bgcolor="white")
-    dot.attr("node", shape="box", fontname=FONT, fontsize="12", margin="0.12,0.05",
-             height="0.4")
+    dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",
+             height="0.36")
     dot.attr("edge", fontname=FONT)
     groups = {g.id: g for g in graph.groups}
     anchors = {g.id: _group(dot, g) for g in graph.groups}

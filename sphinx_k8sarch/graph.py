@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from .i18n import Translator
 from .model import Cluster, EtcdTopology
 
-#: Pools larger than this are drawn as the first ``SHOWN`` nodes plus one collapsed box.
-COLLAPSE_ABOVE = 5
+#: Pools larger than this are drawn as the first ``SHOWN`` nodes plus one collapsed box,
+#: so that 5 control-plane nodes and 50 workers stay as legible as 3 + 3.
+COLLAPSE_ABOVE = 4
 SHOWN = 3
 
 

@@ -30,8 +30,12 @@ def inline_svg(data: bytes, prefix: str, title: str, description: str,
     handlers, ``role="img"`` with a title and a description, component links mapped
     through ``link`` (a component name → URL, or None to drop the link)."""
     root = ET.fromstring(data)
+    # Natural size in CSS pixels (Graphviz writes points): the diagram never grows past
+    # it, and CSS (max-width: 100%; height: auto) shrinks it to narrow columns.
     for attr in ("width", "height"):
-        root.attrib.pop(attr, None)
+        value = root.get(attr, "")
+        if value.endswith("pt"):
+            root.set(attr, str(round(float(value[:-2]) * 4 / 3)))
     root.set("role", "img")
     root.set("class", "k8sarch-svg")
     root.set("aria-labelledby", f"{prefix}-title {prefix}-desc")

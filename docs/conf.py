@@ -1,0 +1,28 @@
+"""Sphinx configuration of the sphinx-k8sarch site: the Spanish course chapter and the guide."""
+
+from __future__ import annotations
+
+project = "sphinx-k8sarch"
+author = "sphinx-k8sarch developers"
+copyright = "2026, sphinx-k8sarch developers"  # noqa: A001
+version = release = "0.1.0"
+language = "es"
+
+extensions = ["myst_parser", "sphinx_k8sarch", "sphinx_k8sarch._docs"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "snippets"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+numfig = True
+nitpicky = True
+
+html_theme = "furo"
+html_title = "sphinx-k8sarch"
+html_static_path: list[str] = []
+
+# Clicking a component in any figure opens its glossary entry.
+k8sarch_link_components = "glossary"
+
+latex_engine = "xelatex"
+latex_documents = [("index", "sphinx-k8sarch.tex", "sphinx-k8sarch", author, "manual")]

@@ -1,0 +1,238 @@
+"""Command line interface: check, draw and describe specs without Sphinx.
+
+Only the Sphinx-free core is imported here, so ``k8sarch`` starts fast and works in
+environments (pre-commit hooks, CI linters) that never build documentation.
+
+Exit status: 0 success, 1 the spec has errors (or warnings with ``check --strict``),
+2 usage errors and problems outside the spec (renderer missing or failing, output
+not writable).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+import shutil
+import sys
+import tempfile
+from typing import TextIO
+
+from . import __version__
+from .describe import alt_text, topology_lines
+from .diagnostics import Diagnostic, Severity, Subtype, has_errors
+from .dot import to_dot
+from .findings import ha_findings, summary
+from .graph import build_graph
+from .i18n import LANGUAGES, Translator
+from .model import Cluster
+from .render import DEFAULT_RENDERER, RenderError, render
+from .spec import parse
+
+STDIN = "-"
+#: Name shown in diagnostics for a spec read from standard input.
+STDIN_NAME = "<stdin>"
+OUTPUT_FORMATS = ("svg", "png")
+#: Resolution of PNG output; SVG is resolution-independent.
+PNG_DPI = 300
+
+EXIT_OK = 0
+EXIT_SPEC = 1
+EXIT_FAILURE = 2
+
+
+def _display(path: str) -> str:
+    return STDIN_NAME if path == STDIN else path
+
+
+def _read(path: str) -> tuple[str | None, Diagnostic | None]:
+    """The spec text, or a located error saying why it cannot be read."""
+    try:
+        if path == STDIN:
+            buffer = getattr(sys.stdin, "buffer", None)
+            # A text-only stream (no .buffer) is re-encoded so both paths decode alike.
+            data = buffer.read() if buffer is not None else sys.stdin.read().encode("utf-8")
+        else:
+            data = Path(path).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return None, Diagnostic(1, Severity.ERROR, Subtype.YAML, f"cannot read file: {reason}")
+    try:
+        # utf-8-sig: a byte order mark written by some editors is accepted and dropped.
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        byte = data[exc.start:exc.start + 1].hex()
+        return None, Diagnostic(1, Severity.ERROR, Subtype.YAML,
+                                f"the spec is not valid UTF-8 (byte 0x{byte} on line {line})")
+
+
+def _load(path: str) -> tuple[Cluster | None, list[Diagnostic]]:
+    """Read and parse one spec; HA findings are added when it parses."""
+    text, problem = _read(path)
+    if text is None:
+        assert problem is not None
+        return None, [problem]
+    # The title comes from the spec's own ``title:`` key.
+    cluster, diagnostics, _raw = parse(text)
+    if cluster is not None:
+        diagnostics = diagnostics + ha_findings(cluster)
+    return cluster, sorted(diagnostics)
+
+
+def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
+    """``PATH:LINE: error|warning: message [k8sarch.subtype]``, like compilers and linters."""
+    return (f"{_display(path)}:{diagnostic.line}: {diagnostic.severity.value}: "
+            f"{diagnostic.message} [{diagnostic.subtype.qualified}]")
+
+
+def _report(path: str, diagnostics: list[Diagnostic], stream: TextIO) -> None:
+    for diagnostic in diagnostics:
+        print(format_diagnostic(path, diagnostic), file=stream)
+
+
+def _valid(path: str) -> Cluster | None:
+    """A drawable cluster, or None after reporting its errors on stderr; warnings are
+    reported too but do not stop the command."""
+    cluster, diagnostics = _load(path)
+    _report(path, diagnostics, sys.stderr)
+    return None if has_errors(diagnostics) else cluster
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.specs:
+        _cluster, diagnostics = _load(path)
+        _report(path, diagnostics, sys.stdout)
+        if has_errors(diagnostics) or (args.strict and diagnostics):
+            failed = True
+    return EXIT_SPEC if failed else EXIT_OK
+
+
+def cmd_dot(args: argparse.Namespace) -> int:
+    cluster = _valid(args.spec)
+    if cluster is None:
+        return EXIT_SPEC
+    sys.stdout.write(to_dot(build_graph(cluster, Translator(args.lang))))
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in OUTPUT_FORMATS:
+        print(f"k8sarch render: cannot tell the format of {args.output!r}; the output file "
+              f"must end in {' or '.join('.' + f for f in OUTPUT_FORMATS)}", file=sys.stderr)
+        return EXIT_FAILURE
+    cluster = _valid(args.spec)
+    if cluster is None:
+        return EXIT_SPEC
+    graph = build_graph(cluster, Translator(args.lang))
+    source = to_dot(graph, dpi=PNG_DPI) if fmt == "png" else to_dot(graph)
+    with tempfile.TemporaryDirectory(prefix="k8sarch-") as cache:
+        try:
+            drawn, _new = render(source, fmt, Path(cache), command=args.renderer,
+                                 timeout=args.timeout)
+        except RenderError as exc:
+            print(f"k8sarch render: {exc}\n"
+                  f"hint: install the renderer with 'pip install {DEFAULT_RENDERER}', or pass "
+                  "--renderer with the path of a Graphviz 'dot' executable", file=sys.stderr)
+            return EXIT_FAILURE
+        try:
+            shutil.copyfile(drawn, output)
+        except OSError as exc:
+            print(f"k8sarch render: cannot write {args.output}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return EXIT_FAILURE
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace) -> int:
+    cluster = _valid(args.spec)
+    if cluster is None:
+        return EXIT_SPEC
+    _ = Translator(args.lang)
+    if args.alt:
+        print(alt_text(cluster, _))
+        return EXIT_OK
+    for line in summary(cluster, _):
+        print(line)
+    print()
+    for line in topology_lines(build_graph(cluster, _), _):
+        print(line)
+    return EXIT_OK
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, not {value}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --lang is accepted before and after the subcommand; SUPPRESS keeps the subcommand's
+    # copy from overwriting a value given before it.
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                      help="language of generated text (summary, topology, labels)")
+
+    parser = argparse.ArgumentParser(
+        prog="k8sarch",
+        description="Check, draw and describe Kubernetes architecture specs.",
+        epilog="A SPEC of '-' is read from standard input.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--lang", choices=LANGUAGES, default="en",
+                        help="language of generated text (default: en)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", parents=[lang], help="validate specs and report problems",
+        description="Report errors and high-availability warnings, one per line, as "
+                    "PATH:LINE: SEVERITY: MESSAGE [k8sarch.SUBTYPE]. Exits 1 on errors.")
+    check.add_argument("specs", nargs="+", metavar="SPEC", help="spec file (YAML) or '-'")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(func=cmd_check)
+
+    dot = commands.add_parser("dot", parents=[lang], help="print the Graphviz DOT source",
+                              description="Print the DOT source of a valid spec.")
+    dot.add_argument("spec", metavar="SPEC", help="spec file (YAML) or '-'")
+    dot.set_defaults(func=cmd_dot)
+
+    draw = commands.add_parser(
+        "render", parents=[lang], help="draw a spec to SVG or PNG",
+        description="Draw a valid spec; the format follows the output file's suffix.")
+    draw.add_argument("spec", metavar="SPEC", help="spec file (YAML) or '-'")
+    draw.add_argument("-o", "--output", required=True, metavar="OUT",
+                      help="output file ending in .svg or .png")
+    draw.add_argument("--renderer", default=DEFAULT_RENDERER, metavar="CMD",
+                      help=f"Graphviz-compatible renderer (default: {DEFAULT_RENDERER})")
+    draw.add_argument("--timeout", type=_positive, default=30.0, metavar="SECONDS",
+                      help="give up on the renderer after this long (default: 30)")
+    draw.set_defaults(func=cmd_render)
+
+    describe = commands.add_parser(
+        "describe", parents=[lang], help="describe a spec in plain text",
+        description="Print the HA summary and the topology (machines and conversations).")
+    describe.add_argument("spec", metavar="SPEC", help="spec file (YAML) or '-'")
+    describe.add_argument("--alt", action="store_true",
+                          help="print the one-paragraph alternative text instead")
+    describe.set_defaults(func=cmd_describe)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    status: int = args.func(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
