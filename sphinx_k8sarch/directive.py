@@ -87,7 +87,7 @@ class K8sClusterDirective(SphinxDirective):
         """Source file and 1-based line of body line ``index`` (0-based), in rST and MyST.
 
         docutils records each body line's absolute 0-based origin in ``self.content``
-        (right inside ``include``\ d files and nested directives too). MyST's mock state
+        (right inside included files and nested directives too). MyST's mock state
         machine records offsets relative to the body instead, and counts ``content_offset``
         from the directive's first line (``lineno``).
         """
@@ -202,8 +202,12 @@ class K8sClusterDirective(SphinxDirective):
 
         registry[name] = {"data": data, "cluster": cluster, "anchors": described}
         result: list[nodes.Node] = [figure, self._summary(cluster, _, highlight, base_cluster)]
-        for note in dict.fromkeys(automatic_notes(cluster) + [n for n in notes if n in NOTES]):
+        # Automatic notes are said once per chain of :extends: steps, not at every step.
+        noted: set[str] = set(base["notes"]) if base else set()
+        auto = [n for n in automatic_notes(cluster) if n not in noted]
+        for note in dict.fromkeys(auto + [n for n in notes if n in NOTES]):
             result.append(self._note(note, _))
+        registry[name]["notes"] = sorted(noted | set(auto))
         if style != "none" and to_describe:
             result.append(self._descriptions(to_describe, cluster, anchors, style, _))
         container = nodes.container("", *result, classes=["k8sarch"])
@@ -259,7 +263,7 @@ class K8sClusterDirective(SphinxDirective):
             return self._table(components, cluster, anchors, _)
         dl = nodes.definition_list(classes=["k8sarch-descriptions"])
         for component in components:
-            term = nodes.term("", "")
+            term = nodes.term("", "", ids=[anchors[component]])
             term += nodes.literal(self._term(component, cluster), self._term(component, cluster))
             self.set_source_info(term)
             field_list = nodes.field_list()
@@ -267,8 +271,7 @@ class K8sClusterDirective(SphinxDirective):
                 field = nodes.field("", nodes.field_name(label, label),
                                     nodes.field_body("", self._para(value)))
                 field_list += field
-            item = nodes.definition_list_item("", term, nodes.definition("", field_list),
-                                              ids=[anchors[component]])
+            item = nodes.definition_list_item("", term, nodes.definition("", field_list))
             self.set_source_info(item)
             dl += item
         self.set_source_info(dl)

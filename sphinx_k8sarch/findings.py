@@ -23,7 +23,8 @@ def ha_findings(cluster: Cluster) -> list[Diagnostic]:
             "availability")
     members = cluster.etcd_members
     key = "etcd" if cluster.etcd is EtcdTopology.EXTERNAL else "control-plane"
-    if members >= 2 and members % 2 == 0:
+    small_external = cluster.etcd is EtcdTopology.EXTERNAL and members < 3
+    if members >= 2 and members % 2 == 0 and not small_external:
         same = members - 1
         add(key, Subtype.HA_QUORUM,
             f"{members} etcd members need a quorum of {quorum(members)} and tolerate "
@@ -33,7 +34,7 @@ def ha_findings(cluster: Cluster) -> list[Diagnostic]:
         add(key, Subtype.HA_QUORUM,
             f"{members} etcd members: etcd advises at most 7, as every write must reach a "
             "majority and larger clusters write more slowly")
-    if cluster.etcd is EtcdTopology.EXTERNAL and 0 < members < 3:
+    if small_external:
         add("etcd", Subtype.HA_EXTERNAL_ETCD,
             f"external etcd with {members} member(s) tolerates no failure; use at least 3")
     if cluster.apiservers > 1 and not cluster.has_lb:
@@ -92,7 +93,8 @@ NOTES: dict[str, Note] = {
 def automatic_notes(cluster: Cluster) -> list[str]:
     """Notes the model itself calls for (misconceptions visible in the spec)."""
     notes = []
-    if cluster.control_plane.has("kubectl") or cluster.workers.has("kubectl"):
+    if cluster.control_plane.has("kubectl") or (cluster.workers.count
+                                                 and cluster.workers.has("kubectl")):
         notes.append("kubectl-client")
     return notes
 

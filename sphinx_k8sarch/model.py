@@ -58,7 +58,9 @@ class Cluster:
         """Every component that appears anywhere, in catalog order, without repeats."""
         from .components import ORDER  # noqa: PLC0415 - keep model free of catalog at import
 
-        seen = set(self.control_plane.components) | set(self.workers.components)
+        seen = set(self.control_plane.components)
+        if self.workers.count:
+            seen |= set(self.workers.components)
         seen |= set(self.clients) | set(self.addons)
         if self.etcd is EtcdTopology.EXTERNAL and self.external_etcd_members:
             seen.add("etcd")

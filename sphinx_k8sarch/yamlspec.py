@@ -100,6 +100,8 @@ def _convert(
     line = node.start_mark.line + 1
     budget[0] -= 1
     if budget[0] < 0:
+        # An alias points back at its anchor; blame the key being expanded instead.
+        line = loaded.lines.get(path[:1], line)
         raise _TooBig(line, f"spec expands to more than {MAX_NODES} values "
                             "(a YAML alias bomb?); write it out plainly")
     if depth > MAX_DEPTH:

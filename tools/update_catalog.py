@@ -129,11 +129,11 @@ def extract(root: Path = ROOT) -> StableCatalog:
         f"# Translations template for {PROJECT}.\n"
         f"# This file is distributed under the same license as the {PROJECT} project.\n"
         "#"))
-    for filename, lineno, message, comments, context in extract_from_dir(
+    for filename, lineno, msgid, comments, context in extract_from_dir(
         str(root), method_map=read_mapping(), keywords=KEYWORDS, comment_tags=COMMENT_TAGS,
         strip_comment_tags=True,
     ):
-        template.add(message, None, [(Path(filename).as_posix(), lineno)],
+        template.add(msgid, None, [(Path(filename).as_posix(), lineno)],
                      auto_comments=comments, context=context)
     for message in template:
         if message.id:
@@ -206,7 +206,7 @@ def untranslated(lang: str) -> list[str]:
         strings = message.string if isinstance(message.string, (list, tuple)) else [
             message.string]
         if message.fuzzy or not all(strings):
-            missing.append(message.id[0] if isinstance(message.id, tuple) else message.id)
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
 
 
