@@ -4,7 +4,7 @@ from __future__ import annotations
 
 project = "sphinx-k8sarch"
 author = "sphinx-k8sarch developers"
-copyright = "2026, sphinx-k8sarch developers"  # noqa: A001
+copyright = "2026, sphinx-k8sarch developers"
 version = release = "0.1.0"
 language = "es"
 

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Imported lazily so that the Sphinx-free core (and the CLI) never pays for Sphinx.
-    from .extension import setup_extension  # noqa: PLC0415
+    from .extension import setup_extension
 
     setup_extension(app)
     return {

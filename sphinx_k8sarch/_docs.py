@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 from dataclasses import fields
 import inspect
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -29,7 +30,7 @@ def attribute_docs(cls: type) -> dict[str, str]:
     tree = ast.parse(inspect.getsource(cls))
     body = tree.body[0].body  # type: ignore[attr-defined]
     docs: dict[str, str] = {}
-    for first, second in zip(body, body[1:], strict=False):
+    for first, second in pairwise(body):
         if (isinstance(first, ast.Assign) and isinstance(second, ast.Expr)
                 and isinstance(second.value, ast.Constant)
                 and isinstance(second.value.value, str)):

@@ -144,7 +144,7 @@ def _copy(source: Path, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
     os.close(fd)
     shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+    Path(tmp).replace(target)
 
 
 # -- text, man, texinfo --------------------------------------------------------------------

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import difflib
-from enum import Enum
+from enum import StrEnum
 
 from .i18n import N_
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     CONTROL_PLANE = "control-plane"
     """Runs on control-plane nodes only."""
     NODE = "node"

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 #: The warning ``type`` used for every message of this extension.
 WARNING_TYPE = "k8sarch"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     """The spec cannot be drawn: no diagram is produced for it."""
     WARNING = "warning"
     """The diagram is drawn, but the cluster it shows has a problem."""
 
 
-class Subtype(str, Enum):
+class Subtype(StrEnum):
     """Warning subtypes; users silence one with ``suppress_warnings = ["k8sarch.<subtype>"]``."""
 
     YAML = "yaml"

@@ -35,11 +35,11 @@ def _list(argument: str | None) -> list[str]:
 
 
 def _lang(argument: str | None) -> str:
-    return directives.choice(argument, ("en", "es"))
+    return directives.choice(argument or "", ("en", "es"))
 
 
 def _descriptions(argument: str | None) -> str:
-    return directives.choice(argument, ("list", "table", "none"))
+    return directives.choice(argument or "", ("list", "table", "none"))
 
 
 #: One line per option, shown in the generated options table of the docs.
@@ -110,7 +110,8 @@ class K8sClusterDirective(SphinxDirective):
         lang = self.options.get("lang") or config.language or self.config.language
         _ = Translator(lang)
         title = (self.arguments[0] if self.arguments else "").strip()
-        registry: dict[str, dict[str, Any]] = self.env.temp_data.setdefault(TEMP_KEY, {})
+        registry: dict[str, dict[str, Any]] = self.env.temp_data.setdefault(  # type: ignore[assignment]
+            TEMP_KEY, {})
         serial = len(registry)
         suppressed = {s.removeprefix("k8sarch.") for s in self.options.get("suppress-warnings",
                                                                              [])}
@@ -190,10 +191,8 @@ class K8sClusterDirective(SphinxDirective):
         self.set_source_info(diagram)
 
         caption = self.options.get("caption") or title
-        if caption:
-            figure = figure_wrapper(self, diagram, caption)  # type: ignore[arg-type]
-        else:
-            figure = nodes.figure("", diagram)
+        figure = (figure_wrapper(self, diagram, caption)  # type: ignore[arg-type]
+                  if caption else nodes.figure("", diagram))
         figure["classes"] += ["k8sarch-figure"]
         if "align" in self.options:
             figure["align"] = self.options["align"]
@@ -205,8 +204,8 @@ class K8sClusterDirective(SphinxDirective):
         # Automatic notes are said once per chain of :extends: steps, not at every step.
         noted: set[str] = set(base["notes"]) if base else set()
         auto = [n for n in automatic_notes(cluster) if n not in noted]
-        for note in dict.fromkeys(auto + [n for n in notes if n in NOTES]):
-            result.append(self._note(note, _))
+        result.extend(self._note(note, _)
+                      for note in dict.fromkeys(auto + [n for n in notes if n in NOTES]))
         registry[name]["notes"] = sorted(noted | set(auto))
         if style != "none" and to_describe:
             result.append(self._descriptions(to_describe, cluster, anchors, style, _))

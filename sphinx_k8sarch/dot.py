@@ -6,9 +6,11 @@ restyles the same SVG classes with CSS custom properties for light and dark them
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import graphviz
 
-from .graph import GEdge, GGroup, Graph, GNode
+from .graph import GEdge, GGroup, GNode, Graph
 
 FONT = "Arimo"  # bundled with graphviz-pure; metric-compatible with Arial/Helvetica
 
@@ -35,7 +37,7 @@ HIGHLIGHT = ("#ffe08a", "#b45309")
 
 
 def _family(node: GNode) -> str:
-    from .components import CATALOG  # noqa: PLC0415
+    from .components import CATALOG
 
     if node.component == "collapsed":
         return "collapsed"
@@ -99,8 +101,8 @@ def rows(group: GGroup) -> list[list[GNode]]:
             if row:
                 result.append(row)
                 remaining = [n for n in remaining if n not in row]
-    for start in range(0, len(remaining), ROW_WIDTH):
-        result.append(remaining[start:start + ROW_WIDTH])
+    result.extend(remaining[start:start + ROW_WIDTH]
+                  for start in range(0, len(remaining), ROW_WIDTH))
     return result
 
 
@@ -126,7 +128,7 @@ def _group(parent: graphviz.Digraph, group: GGroup) -> tuple[str, str]:
                 line.attr(rank="same")
                 for node in row:
                     line.node(node.id, **_node_attrs(node))
-            for left, right in zip(row, row[1:], strict=False):
+            for left, right in pairwise(row):
                 sub.edge(left.id, right.id, style="invis")
             if index:
                 # Invisible edges stack the rows; they carry no meaning.
@@ -187,7 +189,6 @@ def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",
              height="0.36")
     dot.attr("edge", fontname=FONT)
-    groups = {g.id: g for g in graph.groups}
     anchors = {g.id: _group(dot, g) for g in graph.groups}
     with dot.subgraph(name="entry") as entry:
         entry.attr(rank="same")

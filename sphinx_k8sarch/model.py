@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class EtcdTopology(str, Enum):
+class EtcdTopology(StrEnum):
     STACKED = "stacked"
     EXTERNAL = "external"
 
@@ -56,7 +56,7 @@ class Cluster:
 
     def all_components(self) -> tuple[str, ...]:
         """Every component that appears anywhere, in catalog order, without repeats."""
-        from .components import ORDER  # noqa: PLC0415 - keep model free of catalog at import
+        from .components import ORDER
 
         seen = set(self.control_plane.components)
         if self.workers.count:

@@ -80,7 +80,7 @@ def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
         if not head.lstrip().startswith(MAGIC[fmt]):
             raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
         # Atomic: readers see either no file or a complete one, also with parallel builds.
-        os.replace(tmp, target)
+        tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
     return target, True

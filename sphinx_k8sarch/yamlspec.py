@@ -41,15 +41,17 @@ class Loaded:
         return self.lines.get((), 1)
 
 
-class _TooBig(Exception):
+class _TooBigError(Exception):
     def __init__(self, line: int, message: str) -> None:
         self.line = line
         self.message = message
 
 
-def _problem_line(exc: yaml.YAMLError) -> int:
+def _problem_line(exc: yaml.YAMLError, text: str) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return mark.line + 1 if mark is not None else 1
+    line = mark.line + 1 if mark is not None else 1
+    # An error "at the end of input" must still point at a line of the spec.
+    return max(1, min(line, len(text.splitlines())))
 
 
 def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
@@ -65,7 +67,7 @@ def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [
-            Diagnostic(_problem_line(exc), Severity.ERROR, Subtype.YAML,
+            Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
                        f"YAML syntax error: {problem}")
         ]
     finally:
@@ -77,12 +79,12 @@ def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
     budget = [MAX_NODES]
     try:
         loaded.data = _convert(loader, root, (), 0, budget, loaded, diagnostics)
-    except _TooBig as exc:
+    except _TooBigError as exc:
         return None, [Diagnostic(exc.line, Severity.ERROR, Subtype.SIZE, exc.message)]
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [
-            Diagnostic(_problem_line(exc), Severity.ERROR, Subtype.YAML,
+            Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
                        f"unsupported YAML value: {problem}")
         ]
     return loaded, diagnostics
@@ -102,10 +104,10 @@ def _convert(
     if budget[0] < 0:
         # An alias points back at its anchor; blame the key being expanded instead.
         line = loaded.lines.get(path[:1], line)
-        raise _TooBig(line, f"spec expands to more than {MAX_NODES} values "
+        raise _TooBigError(line, f"spec expands to more than {MAX_NODES} values "
                             "(a YAML alias bomb?); write it out plainly")
     if depth > MAX_DEPTH:
-        raise _TooBig(line, f"spec is nested more than {MAX_DEPTH} levels deep")
+        raise _TooBigError(line, f"spec is nested more than {MAX_DEPTH} levels deep")
     loaded.lines.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves YAML merge keys (<<) like SafeLoader does

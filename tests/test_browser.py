@@ -30,7 +30,6 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
-    Page,
     Request,
     Route,
     sync_playwright,
@@ -56,12 +55,13 @@ COURSE_PAGE = "curso/diagrama-ha.html"
 GLOSSARY_PAGE = "curso/glosario.html"
 MIN_TEXT_CONTRAST = 4.5  # WCAG AA for normal-size text
 MIN_PIXEL_CONTRAST = 3.0  # anti-aliased glyphs never reach the nominal colour
-MAX_CONTRAST_SAMPLES = 10
+MAX_CONTRAST_SAMPLES = 10  # component nodes per diagram
+MAX_GROUP_SAMPLES = 3  # machine/group labels per diagram, one per kind
 MIN_PNG_BYTES = 2000
 
 # One round trip per page: geometry, accessibility and colours of every diagram.
 MEASURE_JS = """
-(maxSamples) => {
+([maxSamples, maxGroups]) => {
   const rect = (el) => {
     const r = el.getBoundingClientRect();
     return {x: r.x, y: r.y, width: r.width, height: r.height};
@@ -112,11 +112,24 @@ MEASURE_JS = """
       for (const g of nodes) {
         if (!picked.includes(g)) picked.push(g);
       }
+      // Group labels (cp-1, worker-1...) on their group background too: the only text of
+      // a diagram whose machines have no components yet.
+      const groups = Array.from(svg.querySelectorAll('g.cluster'))
+        .filter((g) => g.querySelector('text') !== null);
+      const groupKinds = new Set();
+      const pickedGroups = groups.filter((g) => {
+        const kind = g.getAttribute('class');
+        if (groupKinds.has(kind)) return false;
+        groupKinds.add(kind);
+        return true;
+      });
       const svgRect = svg.getBoundingClientRect();
-      info.samples = picked.slice(0, maxSamples).map((g) => {
+      const sampled = picked.slice(0, maxSamples).concat(pickedGroups.slice(0, maxGroups));
+      info.samples = sampled.map((g) => {
         const shape = g.querySelector('path, polygon');
         return {
           node: g.id,
+          kind: g.classList.contains('cluster') ? 'group' : 'node',
           classes: g.getAttribute('class'),
           boxFill: shape ? getComputedStyle(shape).fill : null,
           texts: Array.from(g.querySelectorAll('text')).map((t) => {
@@ -232,7 +245,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
+def site_url(site: Path) -> Iterator[str]:
     """``http://127.0.0.1:<random port>/`` serving the built site."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -253,7 +266,8 @@ def _chromium_executable() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def chromium_browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, shared by the whole module."""
     executable = _chromium_executable()
     if executable is None:
         if os.environ.get("CI") == "true":
@@ -269,11 +283,11 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-def _is_local(url: str, base_url: str) -> bool:
-    return url.startswith((base_url, "data:", "about:"))
+def _is_local(url: str, site_url: str) -> bool:
+    return url.startswith((site_url, "data:", "about:"))
 
 
-def _new_context(browser: Browser, base_url: str, scheme: str) -> BrowserContext:
+def _new_context(browser: Browser, site_url: str, scheme: str) -> BrowserContext:
     context = browser.new_context(
         color_scheme=scheme,  # type: ignore[arg-type]
         viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
@@ -285,7 +299,7 @@ def _new_context(browser: Browser, base_url: str, scheme: str) -> BrowserContext
     def block(route: Route) -> None:
         route.abort()
 
-    local: Callable[[str], bool] = functools.partial(_is_local, base_url=base_url)
+    local: Callable[[str], bool] = functools.partial(_is_local, site_url=site_url)
     context.route(lambda url: not local(url), block)
     return context
 
@@ -330,16 +344,16 @@ def _screenshot_stats(
     if right <= left or bottom <= top:
         return len(colours), None
     crop = image.crop((left, top, right, bottom))
-    pixels = [
-        (float(r), float(g), float(b))
-        for _, (r, g, b) in crop.getcolors(maxcolors=crop.width * crop.height) or []
-    ]
+    pixels: list[tuple[float, float, float]] = []
+    for _, colour in crop.getcolors(maxcolors=crop.width * crop.height) or []:
+        assert isinstance(colour, tuple)  # RGB image: one tuple per colour
+        pixels.append((float(colour[0]), float(colour[1]), float(colour[2])))
     lightest = max(pixels, key=relative_luminance)
     darkest = min(pixels, key=relative_luminance)
     return len(colours), contrast_ratio(lightest, darkest)
 
 
-def _visit(context: BrowserContext, base_url: str, path: str, scheme: str, shots: Path) -> Visit:
+def _visit(context: BrowserContext, site_url: str, path: str, scheme: str, shots: Path) -> Visit:
     visit = Visit(page=path, scheme=scheme)
     page = context.new_page()
 
@@ -355,9 +369,9 @@ def _visit(context: BrowserContext, base_url: str, path: str, scheme: str, shots
     page.on("pageerror", lambda error: visit.console_errors.append(f"pageerror: {error}"))
     page.on("request", on_request)
     try:
-        page.goto(urljoin(base_url, path), wait_until="load")
+        page.goto(urljoin(site_url, path), wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
-        measured = page.evaluate(MEASURE_JS, MAX_CONTRAST_SAMPLES)
+        measured = page.evaluate(MEASURE_JS, [MAX_CONTRAST_SAMPLES, MAX_GROUP_SAMPLES])
         visit.prefers_dark = measured["prefersDark"]
         visit.body_background = measured["bodyBackground"]
         visit.diagrams = measured["diagrams"]
@@ -393,8 +407,8 @@ def diagram_pages(site: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def visits(
-    browser: Browser,
-    base_url: str,
+    chromium_browser: Browser,
+    site_url: str,
     diagram_pages: list[str],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, list[Visit]]:
@@ -402,10 +416,10 @@ def visits(
     shots = tmp_path_factory.mktemp("screenshots")
     result: dict[str, list[Visit]] = {}
     for scheme in SCHEMES:
-        context = _new_context(browser, base_url, scheme)
+        context = _new_context(chromium_browser, site_url, scheme)
         try:
             result[scheme] = [
-                _visit(context, base_url, path, scheme, shots) for path in diagram_pages
+                _visit(context, site_url, path, scheme, shots) for path in diagram_pages
             ]
         finally:
             context.close()
@@ -497,13 +511,13 @@ def test_no_console_errors(visits: dict[str, list[Visit]], scheme: str) -> None:
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_no_request_leaves_the_machine(
-    visits: dict[str, list[Visit]], base_url: str, scheme: str
+    visits: dict[str, list[Visit]], site_url: str, scheme: str
 ) -> None:
     problems = [
         f"{v.page} [{scheme}]: {url}"
         for v in visits[scheme]
         for url in v.requests
-        if not _is_local(url, base_url)
+        if not _is_local(url, site_url)
     ]
     assert all(v.requests for v in visits[scheme]), "request listener recorded nothing"
     assert not problems, "requests to outside 127.0.0.1:\n" + "\n".join(problems)
@@ -520,12 +534,12 @@ def test_text_contrast(visits: dict[str, list[Visit]], scheme: str) -> None:
             label = _label(visit, d)
             samples = d.get("samples") or []
             if d["hasSvg"] and d["nonEmptyTextCount"] and not samples:
-                problems.append(f"{label}: no g.node with text to sample")
+                problems.append(f"{label}: no g.node/g.cluster with text to sample")
             for sample in samples:
                 fill = parse_css_colour(sample["boxFill"] or "none")
                 if fill is None:
                     problems.append(
-                        f"{label} node {sample['node']}: box fill {sample['boxFill']!r} "
+                        f"{label} {sample['kind']} {sample['node']}: box fill {sample['boxFill']!r} "
                         "is not a colour"
                     )
                     continue
@@ -534,7 +548,7 @@ def test_text_contrast(visits: dict[str, list[Visit]], scheme: str) -> None:
                     colour = parse_css_colour(text["fill"])
                     if colour is None:
                         problems.append(
-                            f"{label} node {sample['node']} text {text['text']!r}: fill "
+                            f"{label} {sample['kind']} {sample['node']} text {text['text']!r}: fill "
                             f"{text['fill']!r} is not a colour"
                         )
                         continue
@@ -542,7 +556,7 @@ def test_text_contrast(visits: dict[str, list[Visit]], scheme: str) -> None:
                     checked += 1
                     if ratio < MIN_TEXT_CONTRAST:
                         problems.append(
-                            f"{label} node {sample['node']} text {text['text']!r}: "
+                            f"{label} {sample['kind']} {sample['node']} text {text['text']!r}: "
                             f"{text['fill']} on {sample['boxFill']} = {ratio:.2f}:1 "
                             f"< {MIN_TEXT_CONTRAST}:1"
                         )
@@ -566,7 +580,7 @@ def test_screenshots_not_blank_and_readable(
             if pixel_contrast is not None and pixel_contrast < MIN_PIXEL_CONTRAST:
                 sample = d["samples"][0]
                 problems.append(
-                    f"{label}: rendered text {sample['texts'][0]['text']!r} of node "
+                    f"{label}: rendered text {sample['texts'][0]['text']!r} of {sample['kind']} "
                     f"{sample['node']} has pixel contrast {pixel_contrast:.2f}:1 "
                     f"< {MIN_PIXEL_CONTRAST}:1 (screenshot {path})"
                 )
@@ -575,11 +589,13 @@ def test_screenshots_not_blank_and_readable(
     assert not problems, "\n".join(problems)
 
 
-def test_clicking_a_component_opens_its_description(browser: Browser, base_url: str) -> None:
-    context = _new_context(browser, base_url, "light")
+def test_clicking_a_component_opens_its_description(
+    chromium_browser: Browser, site_url: str
+) -> None:
+    context = _new_context(chromium_browser, site_url, "light")
     try:
         page = context.new_page()
-        page.goto(urljoin(base_url, COURSE_PAGE), wait_until="load")
+        page.goto(urljoin(site_url, COURSE_PAGE), wait_until="load")
         hrefs: list[str] = page.locator(".k8sarch-diagram svg a[href]").evaluate_all(
             "links => links.map(a => a.getAttribute('href'))"
         )

@@ -31,7 +31,7 @@ def _soup(app_outdir: Path, doc: str) -> BeautifulSoup:
 @pytest.fixture
 def valid_html(tmp_path: Path, make_app: MakeApp) -> tuple[Path, str]:
     app = build(make_app, prepare(tmp_path, "basic", VALID))
-    return Path(app.outdir), app.warning.getvalue()  # type: ignore[attr-defined]
+    return Path(app.outdir), app.warning.getvalue()
 
 
 def test_valid_root_builds_without_warnings(valid_html: tuple[Path, str]) -> None:
@@ -121,7 +121,7 @@ def test_rst_and_myst_give_the_same_html(valid_html: tuple[Path, str]) -> None:
         html = str(_soup(outdir, doc).select_one("div.body, article, div[role=main]"))
         html = re.sub(r"k8sarch-[0-9a-f]{8}", "PREFIX", html)
         html = re.sub(r'(id|href)="[^"]*(page_rst|page_md)[^"]*"', "", html)
-        html = re.sub(r"<h1.*?</h1>", "", html, flags=re.S)
+        html = re.sub(r"<h1.*?</h1>", "", html, flags=re.DOTALL)
         html = re.sub(r"Fig\. \d+", "Fig. N", html)
         return re.sub(r"-(rst|md)\b", "", html)
 
@@ -157,8 +157,8 @@ EXPECTED = [
 def test_bad_specs_give_exact_located_warnings(tmp_path: Path, make_app: MakeApp) -> None:
     srcdir = prepare(tmp_path, "bad", BAD)
     app = build(make_app, srcdir)
-    warnings = warning_lines(app.warning.getvalue())  # type: ignore[attr-defined]
-    from conftest import write_twins  # noqa: PLC0415
+    warnings = warning_lines(app.warning.getvalue())
+    from conftest import write_twins
 
     starts = write_twins(srcdir, BAD)["rst"]
     for suffix, doc in (("rst", "page_rst.rst"), ("md", "page_md.md")):
@@ -174,14 +174,14 @@ def test_bad_specs_give_exact_located_warnings(tmp_path: Path, make_app: MakeApp
     # Errors drop only their own diagram; findings keep theirs; the page goes on.
     assert len(soup.select("div.k8sarch-diagram")) == 4
     assert "Paragraph 12 after the diagram." in soup.get_text()
-    assert "Traceback" not in app.warning.getvalue()  # type: ignore[attr-defined]
+    assert "Traceback" not in app.warning.getvalue()
 
 
 def test_findings_are_suppressible_globally(tmp_path: Path, make_app: MakeApp) -> None:
     srcdir = prepare(tmp_path, "bad", BAD[8:10])
     app = build(make_app, srcdir, confoverrides={"suppress_warnings": ["k8sarch.ha-quorum",
                                                                        "k8sarch.ha-lb"]})
-    assert warning_lines(app.warning.getvalue()) == []  # type: ignore[attr-defined]
+    assert warning_lines(app.warning.getvalue()) == []
 
 
 def test_text_builder_writes_a_topology(tmp_path: Path, make_app: MakeApp) -> None:
@@ -220,7 +220,7 @@ def test_other_html_builders_inline_svg(tmp_path: Path, make_app: MakeApp,
     produced = [*Path(app.outdir).rglob("*.html"), *Path(app.outdir).rglob("*.xhtml")]
     pages = [p.read_text(encoding="utf-8") for p in produced]
     assert sum(page.count("<svg") for page in pages) >= 2
-    assert "k8sarch" not in app.warning.getvalue()  # type: ignore[attr-defined]
+    assert "k8sarch" not in app.warning.getvalue()
     for page in pages:
         for href in re.findall(r'<a href="([^"]+)"[^>]*aria-label', page):
             assert href.startswith("#"), href

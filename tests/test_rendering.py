@@ -1,0 +1,77 @@
+"""Renderer failures, caching across incremental builds, and parallel builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import re
+
+from conftest import Snippet, warning_lines
+import fake_renderers
+import pytest
+from sphinx_helpers import MakeApp, build, prepare
+
+ONE = Snippet("One", [":name: one"], "control-plane: 3\nworkers: 2\nload-balancer: haproxy\n")
+TWO = Snippet("Two", [":name: two"], "control-plane: 3\nworkers: 5\nload-balancer: cloud\n")
+
+
+@pytest.mark.parametrize("kind", ["missing", "crash", "garbage", "hang"])
+def test_renderer_failure_warns_once_and_shows_text(tmp_path: Path, make_app: MakeApp,
+                                                    kind: str) -> None:
+    renderer = "/nonexistent/dot" if kind == "missing" else fake_renderers.make(tmp_path, kind)
+    srcdir = prepare(tmp_path, "renderer", [ONE, TWO])
+    app = build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer,
+                                                 "k8sarch_renderer_timeout": 2})
+    warnings = warning_lines(app.warning.getvalue())
+    assert len(warnings) == 1, warnings
+    assert "[k8sarch.render]" in warnings[0] and "k8sarch_renderer" in warnings[0]
+    html = (Path(app.outdir) / "page_md.html").read_text(encoding="utf-8")
+    assert html.count("k8sarch-unavailable") == 2
+    assert "[cp-1] kube-apiserver" in html
+    assert "Paragraph 1 after the diagram." in html
+    # The next incremental build tries again and reports the problem again.
+    app2 = build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer,
+                                                  "k8sarch_renderer_timeout": 2})
+    again = warning_lines(app2.warning.getvalue())
+    assert any("[k8sarch.render]" in w for w in again)
+
+
+def test_incremental_build_renders_nothing_new(tmp_path: Path, make_app: MakeApp) -> None:
+    log = tmp_path / "renders.log"
+    renderer = fake_renderers.counting(tmp_path, log)
+    srcdir = prepare(tmp_path, "renderer", [ONE, TWO])
+    build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
+    # Identical diagrams in the rST and MyST twins share one cached render.
+    assert log.read_text().count("render") == 2
+    build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
+    assert log.read_text().count("render") == 2  # no-op rebuild: nothing rendered
+    page = srcdir / "page_md.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("workers: 5", "workers: 4"),
+                    encoding="utf-8")
+    build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
+    assert log.read_text().count("render") == 3  # exactly the edited diagram
+
+
+def _outputs(outdir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*.html"))}
+
+
+def test_parallel_build_matches_serial_build(tmp_path: Path, make_app: MakeApp) -> None:
+    serial_src = prepare(tmp_path / "serial", "renderer", [ONE, TWO])
+    parallel_src = prepare(tmp_path / "parallel", "renderer", [ONE, TWO])
+    serial = build(make_app, serial_src)
+    parallel = build(make_app, parallel_src, parallel=2)
+    one, two = _outputs(Path(serial.outdir)), _outputs(Path(parallel.outdir))
+    assert one.keys() == two.keys()
+    for name in one:
+        assert one[name] == two[name], name
+    # (A second app in one process re-registers nodes; only our own warnings matter here.)
+    log = parallel.warning.getvalue()
+    assert [w for w in warning_lines(log) if "[k8sarch." in w] == []
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path: Path, make_app: MakeApp) -> None:
+    first = build(make_app, prepare(tmp_path / "a", "renderer", [ONE, TWO]))
+    second = build(make_app, prepare(tmp_path / "b", "renderer", [ONE, TWO]))
+    a, b = _outputs(Path(first.outdir)), _outputs(Path(second.outdir))
+    assert a == b
+    assert re.search(rb"<svg[^>]+role=\"img\"", a["page_md.html"])
