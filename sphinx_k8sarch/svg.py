@@ -49,26 +49,31 @@ def inline_svg(data: bytes, prefix: str, title: str, description: str,
     return ET.tostring(root, encoding="unicode")
 
 
+def _classes(element: ET.Element) -> set[str]:
+    return set(element.get("class", "").split())
+
+
 def _clean(element: ET.Element, prefix: str, link: Callable[[str], str | None]) -> None:
-    for child in list(element):
-        tag = child.tag.removeprefix(_S)
-        if tag in ("script", "foreignObject", "iframe", "style") or not isinstance(tag, str):
-            element.remove(child)
+    index = 0
+    while index < len(element):
+        child = element[index]
+        if not isinstance(child.tag, str):  # comments and processing instructions
+            del element[index]
             continue
-        if tag == "title" and element.get("class", "").startswith("graph"):
-            element.remove(child)  # replaced by our own title at the root
+        tag = child.tag.removeprefix(_S)
+        if tag in ("script", "foreignObject", "iframe", "style"):
+            del element[index]
+            continue
+        if tag == "title" and "graph" in _classes(element):
+            del element[index]  # replaced by our own title at the root
             continue
         if tag == "a":
             href = child.get(_HREF) or child.get("href") or ""
             target = link(href[len(LINK_PREFIX):]) if href.startswith(LINK_PREFIX) else None
             if target is None or not safe_href(target):
-                # Unwrap: keep the drawing, drop the link.
-                index = list(element).index(child)
-                element.remove(child)
-                for offset, grandchild in enumerate(list(child)):
-                    element.insert(index + offset, grandchild)
-                _clean(element, prefix, link)
-                return
+                # Unwrap: keep the drawing, drop the link; its children are cleaned next.
+                element[index:index + 1] = list(child)
+                continue
             child.attrib.pop(_HREF, None)
             child.set("href", target)
             title = child.attrib.pop(_XTITLE, None)
@@ -79,8 +84,9 @@ def _clean(element: ET.Element, prefix: str, link: Callable[[str], str | None]) 
                 del child.attrib[attr]
         if "id" in child.attrib:
             child.set("id", f"{prefix}-{child.get('id')}")
-        if tag == "title" and element.get("class") in ("node", "edge", "cluster"):
+        if tag == "title" and _classes(element) & {"node", "edge", "cluster"}:
             # Graphviz writes internal node names here; screen readers get the label.
             texts = [t.text or "" for t in element.iter(f"{_S}text")]
-            child.text = " ".join(t for t in texts if t) or ""
+            child.text = " ".join(t for t in texts if t)
         _clean(child, prefix, link)
+        index += 1

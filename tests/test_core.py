@@ -168,3 +168,14 @@ def test_labels_with_markup_stay_text(tmp_path: Path) -> None:
     assert "<script" not in svg and "javascript:" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg  # shown as text
     assert "t&lt;" in svg and "d&amp;" in svg
+
+
+def test_svg_titles_are_labels_not_internal_names(tmp_path: Path) -> None:
+    cluster, _, _ = parse(HA)
+    assert cluster is not None
+    path, _new = render(to_dot(build_graph(cluster, EN)), "svg", tmp_path)
+    svg = inline_svg(path.read_bytes(), "p", "t", "d", lambda c: None)
+    assert "<title>cp1_kube_apiserver</title>" not in svg
+    assert "<title>kube-apiserver</title>" in svg
+    assert "<title>cp-1</title>" in svg
+    assert "<a " not in svg and 'id="p-p-' not in svg  # unwrapped once, prefixed once
