@@ -8,7 +8,6 @@ import html
 import os
 from pathlib import Path
 import shutil
-import tempfile
 from typing import TYPE_CHECKING, Any
 import xml.etree.ElementTree as ET
 
@@ -18,7 +17,7 @@ from .config import get_config
 from .diagnostics import Subtype
 from .i18n import Translator
 from .nodes import k8sarch_diagram, k8sarch_link
-from .render import RenderError, render
+from .render import RenderError, atomic_target, render
 from .svg import inline_svg
 from .warnings_ import warn
 
@@ -30,9 +29,9 @@ if TYPE_CHECKING:
 FAILED_DIR = "failed"
 
 
-def cache_dir(builder: Builder) -> Path:
+def cache_dir(doctreedir: str | os.PathLike[str]) -> Path:
     """Persistent across builds and builders, unlike the output directory."""
-    return Path(builder.doctreedir) / "_k8sarch"
+    return Path(doctreedir) / "_k8sarch"
 
 
 def _location(node: nodes.Element) -> str:
@@ -43,7 +42,7 @@ def _render(translator: Any, node: k8sarch_diagram, fmt: str, key: str) -> Path 
     builder: Builder = translator.builder
     cfg = get_config(builder.env)
     try:
-        path, _new = render(node[key], fmt, cache_dir(builder), cfg.renderer,
+        path, _new = render(node[key], fmt, cache_dir(builder.doctreedir), cfg.renderer,
                             cfg.renderer_timeout)
     except RenderError as exc:
         _failed(builder, node, str(exc))
@@ -62,7 +61,7 @@ def _failed(builder: Builder, node: nodes.Element, reason: str) -> None:
     # Remember the document so the next incremental build tries (and reports) it again.
     docname = builder.env.path2doc(node.source) if node.source else None
     if docname:
-        marker = cache_dir(builder) / FAILED_DIR
+        marker = cache_dir(builder.doctreedir) / FAILED_DIR
         marker.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha1(docname.encode()).hexdigest()[:16]
         (marker / digest).write_text(docname, encoding="utf-8")
@@ -71,7 +70,7 @@ def _failed(builder: Builder, node: nodes.Element, reason: str) -> None:
 def failed_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
                 removed: set[str]) -> list[str]:
     """``env-get-outdated``: documents whose diagrams failed to render last time."""
-    marker = Path(app.doctreedir) / "_k8sarch" / FAILED_DIR
+    marker = cache_dir(app.doctreedir) / FAILED_DIR
     if not marker.is_dir():
         return []
     docs = []
@@ -133,18 +132,11 @@ def latex_visit(self: Any, node: k8sarch_diagram) -> None:
         raise nodes.SkipNode
     target = Path(self.builder.outdir) / path.name
     if not target.exists():
-        _copy(path, target)
+        with atomic_target(target) as tmp:
+            shutil.copyfile(path, tmp)
     self.body.append("\n\\sphinxincludegraphics[width=\\linewidth,height=0.6\\textheight,"
                      f"keepaspectratio]{{{{{path.stem}}}{path.suffix}}}\n")
     raise nodes.SkipNode
-
-
-def _copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-    os.close(fd)
-    shutil.copyfile(source, tmp)
-    Path(tmp).replace(target)
 
 
 # -- text, man, texinfo --------------------------------------------------------------------

@@ -21,12 +21,12 @@ from . import __version__
 from .describe import alt_text, topology_lines
 from .diagnostics import Diagnostic, Severity, Subtype, has_errors
 from .dot import to_dot
-from .findings import ha_findings, summary
+from .findings import summary
 from .graph import build_graph
 from .i18n import LANGUAGES, Translator
 from .model import Cluster
 from .render import DEFAULT_RENDERER, RenderError, render
-from .spec import parse
+from .spec import analyse
 
 STDIN = "-"
 #: Name shown in diagnostics for a spec read from standard input.
@@ -73,10 +73,8 @@ def _load(path: str) -> tuple[Cluster | None, list[Diagnostic]]:
         assert problem is not None
         return None, [problem]
     # The title comes from the spec's own ``title:`` key.
-    cluster, diagnostics, _raw = parse(text)
-    if cluster is not None:
-        diagnostics = diagnostics + ha_findings(cluster)
-    return cluster, sorted(diagnostics)
+    cluster, diagnostics, _raw = analyse(text)
+    return cluster, diagnostics
 
 
 def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:

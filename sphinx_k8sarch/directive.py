@@ -17,12 +17,12 @@ from .config import get_config
 from .describe import alt_text, topology_lines
 from .diagnostics import Severity, Subtype
 from .dot import to_dot
-from .findings import NOTES, automatic_notes, ha_findings, summary
+from .findings import NOTES, automatic_notes, summary
 from .graph import build_graph
 from .i18n import Translator
 from .model import Cluster
 from .nodes import k8sarch_diagram, k8sarch_link
-from .spec import parse
+from .spec import analyse
 from .warnings_ import report, warn
 
 TEMP_KEY = "k8sarch_diagrams"
@@ -133,9 +133,7 @@ class K8sClusterDirective(SphinxDirective):
                 return []
 
         text = "\n".join(self.content)
-        cluster, diagnostics, data = parse(text, title, base["data"] if base else None)
-        if cluster is not None:
-            diagnostics = sorted(diagnostics + ha_findings(cluster))
+        cluster, diagnostics, data = analyse(text, title, base["data"] if base else None)
         for diagnostic in diagnostics:
             if diagnostic.severity is Severity.WARNING and diagnostic.subtype.value in suppressed:
                 continue

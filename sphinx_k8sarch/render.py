@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 import hashlib
 import os
@@ -44,6 +46,23 @@ def renderer_version(path: str) -> str:
     return (done.stdout + done.stderr).decode("utf-8", "replace").strip()
 
 
+@contextmanager
+def atomic_target(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` that replaces it when the block succeeds.
+
+    Readers (other builds, parallel workers) see no file or a complete one, never a part.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def cache_key(source: str, fmt: str, path: str) -> str:
     material = "\0".join((__version__, renderer_version(path), fmt, source))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
@@ -60,11 +79,7 @@ def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
     target = cache_dir / f"k8sarch-{cache_key(source, fmt, path)}.{fmt}"
     if target.is_file():
         return target, False
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=f".{fmt}", dir=cache_dir)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_target(target) as tmp:
         try:
             done = subprocess.run([path, f"-T{fmt}", "-o", str(tmp)], input=source.encode(),
                                   capture_output=True, timeout=timeout, check=False)
@@ -79,8 +94,4 @@ def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
         head = tmp.read_bytes()[:16]
         if not head.lstrip().startswith(MAGIC[fmt]):
             raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
-        # Atomic: readers see either no file or a complete one, also with parallel builds.
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
     return target, True

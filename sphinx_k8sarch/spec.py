@@ -8,6 +8,7 @@ from typing import Any
 
 from . import components as comp
 from .diagnostics import Diagnostic, Severity, Subtype, has_errors
+from .findings import ha_findings
 from .model import LB_KINDS, Cluster, EtcdTopology, Pool
 from .yamlspec import Loaded, Path, load
 
@@ -119,6 +120,16 @@ def parse(text: str, title: str = "", base: dict[str, Any] | None = None
     return cluster, diagnostics, data
 
 
+def analyse(text: str, title: str = "", base: dict[str, Any] | None = None
+            ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
+    """:func:`parse` plus the HA findings of a valid cluster, all sorted by line: what
+    every front end (directive, CLI) reports."""
+    cluster, diagnostics, data = parse(text, title, base)
+    if cluster is not None:
+        diagnostics = sorted(diagnostics + ha_findings(cluster))
+    return cluster, diagnostics, data
+
+
 def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(base)
     for key, value in change.items():
@@ -202,8 +213,7 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
                 check.warn(("workers", "components", index), Subtype.PLACEMENT,
                            f"{name} is a control-plane component; workers do not run it")
 
-    if (check.diagnostics and any(d.is_error for d in check.diagnostics)) or None in (
-            control_plane, workers, clients, addons, etcd):
+    if has_errors(check.diagnostics) or None in (control_plane, workers, clients, addons, etcd):
         return None, check.diagnostics
     assert control_plane is not None and workers is not None and etcd is not None
     lines = {key: loaded.lines[(key,)] for key in KEYS if (key,) in loaded.lines}
