@@ -106,8 +106,8 @@ def rows(group: GGroup) -> list[list[GNode]]:
     return result
 
 
-def _group(parent: graphviz.Digraph, group: GGroup) -> tuple[str, str]:
-    """Draw one machine; returns the ids of its top and bottom anchor nodes."""
+def _group(parent: graphviz.Digraph, group: GGroup) -> tuple[str, str, list[list[GNode]]]:
+    """Draw one machine; returns the ids of its first and last anchor nodes and its rows."""
     fill, border = GROUP_STYLE[group.kind]
     with parent.subgraph(name=f"cluster_{group.id}") as sub:
         classes = f"k8s-group k8s-group--{group.kind}" + (" k8s-highlight" if group.highlighted
@@ -121,7 +121,7 @@ def _group(parent: graphviz.Digraph, group: GGroup) -> tuple[str, str]:
             # An empty machine still needs a body to be drawn.
             anchor = f"{group.id}_empty"
             sub.node(anchor, label="", shape="box", style="invis", width="1.6", height="0.5")
-            return anchor, anchor
+            return anchor, anchor, []
         layout = rows(group)
         for index, row in enumerate(layout):
             with sub.subgraph(name=f"row_{group.id}_{index}") as line:
@@ -133,7 +133,7 @@ def _group(parent: graphviz.Digraph, group: GGroup) -> tuple[str, str]:
             if index:
                 # Invisible edges stack the rows; they carry no meaning.
                 sub.edge(layout[index - 1][0].id, row[0].id, style="invis", weight="5")
-        return layout[0][0].id, layout[-1][0].id
+        return layout[0][0].id, layout[-1][0].id, layout
 
 
 def _edge(dot: graphviz.Digraph, edge: GEdge, levels: dict[str, int], show_label: bool) -> None:
@@ -155,30 +155,6 @@ def _edge(dot: graphviz.Digraph, edge: GEdge, levels: dict[str, int], show_label
     dot.edge(edge.tail, edge.head, **attrs)
 
 
-def _levels(graph: Graph, entry: list[str]) -> dict[str, int]:
-    """Vertical position of every node, following the same skeleton as the layout."""
-    groups = {g.id: g for g in graph.groups}
-    levels: dict[str, int] = {}
-    level = 0
-    placed_entry = False
-    for band in graph.bands:
-        if any(g.startswith("worker") for g in band) and not placed_entry:
-            levels.update(dict.fromkeys(entry, level))
-            placed_entry = True
-            level += 1
-        height = 0
-        for gid in band:
-            for row_index, row in enumerate(rows(groups[gid])):
-                levels.update(dict.fromkeys((n.id for n in row), level + row_index))
-                height = max(height, row_index + 1)
-        level += max(height, 1)
-    if not placed_entry:
-        levels.update(dict.fromkeys(entry, level))
-    for node in graph.clients + graph.free:
-        levels.setdefault(node.id, levels.get(entry[0], level) if entry else level)
-    return levels
-
-
 def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     dot = graphviz.Digraph("k8sarch", strict=False)
     dot.attr("graph", rankdir="LR", newrank="true", compound="true", nodesep="0.2",
@@ -189,31 +165,39 @@ def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",
              height="0.36")
     dot.attr("edge", fontname=FONT)
-    anchors = {g.id: _group(dot, g) for g in graph.groups}
+    drawn = {g.id: _group(dot, g) for g in graph.groups}
+    entry_nodes = graph.clients + graph.free
     with dot.subgraph(name="entry") as entry:
         entry.attr(rank="same")
-        for node in graph.clients + graph.free:
+        for node in entry_nodes:
             entry.node(node.id, **_node_attrs(node))
-    entry_ids = [n.id for n in graph.free or graph.clients]
-    # The skeleton: each band sits below the previous one; the entry (load balancer,
-    # clients) sits between the control plane and the workers.
+    entry_anchor = [n.id for n in graph.free or graph.clients][:1]
+    # The skeleton: each band sits after the previous one, the entry (load balancer,
+    # clients) between the control plane and the workers. The same walk records each
+    # node's level along the flow, which orients the real edges.
+    levels: dict[str, int] = {}
+    level = 0
     previous: list[str] = []
-    for band in graph.bands:
-        is_workers = any(g.startswith("worker") for g in band)
-        if is_workers and entry_ids:
+    for index, band in enumerate([*graph.bands, None]):
+        if index == graph.entry_at and entry_anchor:
             for bottom in previous:
-                dot.edge(bottom, entry_ids[0], style="invis")
-            previous = entry_ids[:1]
+                dot.edge(bottom, entry_anchor[0], style="invis")
+            previous = entry_anchor
+            levels.update(dict.fromkeys((n.id for n in entry_nodes), level))
+            level += 1
+        if band is None:
+            break
+        height = 1
         for gid in band:
-            top, _bottom = anchors[gid]
+            top, _bottom, layout = drawn[gid]
             for bottom in previous:
                 dot.edge(bottom, top, style="invis")
+            for row_index, row in enumerate(layout):
+                levels.update(dict.fromkeys((n.id for n in row), level + row_index))
+            height = max(height, len(layout))
         if band:
-            previous = [anchors[gid][1] for gid in band]
-    if entry_ids and not any(any(g.startswith("worker") for g in b) for b in graph.bands):
-        for bottom in previous:
-            dot.edge(bottom, entry_ids[0], style="invis")
-    levels = _levels(graph, entry_ids)
+            previous = [drawn[gid][1] for gid in band]
+        level += height
     first_peer = next((e for e in graph.edges if e.kind == "peer"), None)
     for edge in graph.edges:
         # One port label for the whole etcd mesh is enough; more only clutters.

@@ -50,8 +50,10 @@ class Graph:
     free: list[GNode] = field(default_factory=list)  # load balancer
     clients: list[GNode] = field(default_factory=list)
     edges: list[GEdge] = field(default_factory=list)
-    #: Top-level "bands" of group ids, drawn in this order from top to bottom.
+    #: Top-level "bands" of group ids, drawn in this order along the flow.
     bands: list[list[str]] = field(default_factory=list)
+    #: Index in ``bands`` before which the entry (load balancer, clients) is drawn.
+    entry_at: int = 0
 
 
 def _node_ids(prefix: str, count: int) -> list[tuple[str, str] | None]:
@@ -59,6 +61,14 @@ def _node_ids(prefix: str, count: int) -> list[tuple[str, str] | None]:
     if count <= COLLAPSE_ABOVE:
         return [(f"{prefix}{i}", f"{prefix}-{i}") for i in range(1, count + 1)]
     return [(f"{prefix}{i}", f"{prefix}-{i}") for i in range(1, SHOWN + 1)] + [None]
+
+
+def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False) -> GGroup:
+    """One dashed box standing for machines ``SHOWN+1`` … ``count`` of a pool."""
+    group = GGroup(f"{prefix}_rest", f"{prefix}-{SHOWN + 1} … {prefix}-{count}", "collapsed",
+                   highlighted=highlighted)
+    group.nodes.append(GNode(f"{prefix}_rest_box", text, "collapsed"))
+    return group
 
 
 def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = frozenset(),
@@ -82,12 +92,9 @@ def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = fro
     for index, spec in enumerate(_node_ids("cp", cluster.control_plane.count)):
         if spec is None:
             rest = cluster.control_plane.count - SHOWN
-            group = GGroup("cp_rest", _("cp-{first} … cp-{last}").format(
-                first=SHOWN + 1, last=cluster.control_plane.count), "collapsed",
-                highlighted="control-plane" in new_nodes)
-            group.nodes.append(GNode("cp_rest_box", _.n(
+            group = _collapsed("cp", cluster.control_plane.count, _.n(
                 "{n} more node like cp-1", "{n} more nodes like cp-1", rest).format(n=rest),
-                "collapsed"))
+                "control-plane" in new_nodes)
             graph.groups.append(group)
             cp_band.append(group.id)
             if lb_id and cluster.control_plane.has("kube-apiserver"):
@@ -124,10 +131,8 @@ def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = fro
         for spec in _node_ids("etcd", cluster.external_etcd_members):
             if spec is None:
                 rest = cluster.external_etcd_members - SHOWN
-                group = GGroup("etcd_rest", _("etcd-{first} … etcd-{last}").format(
-                    first=SHOWN + 1, last=cluster.external_etcd_members), "collapsed")
-                group.nodes.append(GNode("etcd_rest_box", _.n(
-                    "{n} more member", "{n} more members", rest).format(n=rest), "collapsed"))
+                group = _collapsed("etcd", cluster.external_etcd_members, _.n(
+                    "{n} more member", "{n} more members", rest).format(n=rest))
                 graph.groups.append(group)
                 etcd_band.append(group.id)
                 continue
@@ -154,12 +159,9 @@ def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = fro
     for spec in _node_ids("worker", cluster.workers.count):
         if spec is None:
             rest = cluster.workers.count - SHOWN
-            group = GGroup("worker_rest", _("worker-{first} … worker-{last}").format(
-                first=SHOWN + 1, last=cluster.workers.count), "collapsed",
-                highlighted="workers" in new_nodes)
-            group.nodes.append(GNode("worker_rest_box", _.n(
+            group = _collapsed("worker", cluster.workers.count, _.n(
                 "{n} more worker like worker-1", "{n} more workers like worker-1", rest
-            ).format(n=rest), "collapsed"))
+            ).format(n=rest), "workers" in new_nodes)
             graph.groups.append(group)
             worker_band.append(group.id)
             if api_entry and cluster.workers.components:
@@ -180,6 +182,8 @@ def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = fro
             for node in group.nodes:
                 if node.component in ("kube-proxy", "kubectl") and api_entry:
                     graph.edges.append(GEdge(node.id, api_entry, "api", "6443"))
+    if worker_band:
+        graph.entry_at = len(graph.bands)
     graph.bands.append(worker_band)
 
     if cluster.addons:
@@ -190,6 +194,8 @@ def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = fro
                 graph.edges.append(GEdge(f"addons_{name}", api_entry, "api"))
         graph.groups.append(group)
         graph.bands.append([group.id])
+    if not worker_band:
+        graph.entry_at = len(graph.bands)  # no workers: the entry comes last
 
     for name in cluster.clients:
         node = comp_node("client", name)
