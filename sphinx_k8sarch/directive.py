@@ -19,7 +19,7 @@ from .diagnostics import Severity, Subtype
 from .dot import to_dot
 from .findings import NOTES, automatic_notes, summary
 from .graph import build_graph
-from .i18n import Translator
+from .i18n import N_, Translator
 from .model import Cluster
 from .nodes import k8sarch_diagram, k8sarch_link
 from .spec import analyse
@@ -197,14 +197,14 @@ class K8sClusterDirective(SphinxDirective):
         self.set_source_info(figure)
         self.add_name(figure)
 
-        registry[name] = {"data": data, "cluster": cluster, "anchors": described}
-        result: list[nodes.Node] = [figure, self._summary(cluster, _, highlight, base_cluster)]
         # Automatic notes are said once per chain of :extends: steps, not at every step.
         noted: set[str] = set(base["notes"]) if base else set()
         auto = [n for n in automatic_notes(cluster) if n not in noted]
+        registry[name] = {"data": data, "cluster": cluster, "anchors": described,
+                          "notes": sorted(noted | set(auto))}
+        result: list[nodes.Node] = [figure, self._summary(cluster, _, highlight, base_cluster)]
         result.extend(self._note(note, _)
                       for note in dict.fromkeys(auto + [n for n in notes if n in NOTES]))
-        registry[name]["notes"] = sorted(noted | set(auto))
         if style != "none" and to_describe:
             result.append(self._descriptions(to_describe, cluster, anchors, style, _))
         container = nodes.container("", *result, classes=["k8sarch"])
@@ -238,14 +238,16 @@ class K8sClusterDirective(SphinxDirective):
         self.set_source_info(admonition)
         return admonition
 
-    def _fields(self, component: str, cluster: Cluster, _: Translator) -> list[tuple[str, str]]:
+    @staticmethod
+    def _fields(component: str, _: Translator) -> list[tuple[str, str]]:
+        """(label, text) of each description field, translated."""
         info = comp.CATALOG[component]
-        return [
-            (_("Where it runs"), _(info.where)),
-            (_("What it does"), _(info.what)),
-            (_("Talks to"), _(info.talks)),
-            (_("Port"), _(info.port)),
-        ]
+        return [(_(label), _(text)) for label, text in (
+            (N_("Where it runs"), info.where),
+            (N_("What it does"), info.what),
+            (N_("Talks to"), info.talks),
+            (N_("Port"), info.port),
+        )]
 
     def _term(self, component: str, cluster: Cluster) -> str:
         if component == "container-runtime":
@@ -264,7 +266,7 @@ class K8sClusterDirective(SphinxDirective):
             term += nodes.literal(self._term(component, cluster), self._term(component, cluster))
             self.set_source_info(term)
             field_list = nodes.field_list()
-            for label, value in self._fields(component, cluster, _):
+            for label, value in self._fields(component, _):
                 field = nodes.field("", nodes.field_name(label, label),
                                     nodes.field_body("", self._para(value)))
                 field_list += field
@@ -276,8 +278,7 @@ class K8sClusterDirective(SphinxDirective):
 
     def _table(self, components: list[str], cluster: Cluster, anchors: dict[str, str],
                _: Translator) -> nodes.Element:
-        headers = [_("Component")] + [label for label, _v in self._fields(components[0],
-                                                                          cluster, _)]
+        headers = [_("Component")] + [label for label, _v in self._fields(components[0], _)]
         table = nodes.table(classes=["k8sarch-descriptions"])
         group = nodes.tgroup(cols=len(headers))
         table += group
@@ -296,7 +297,7 @@ class K8sClusterDirective(SphinxDirective):
             cell += nodes.literal(self._term(component, cluster), self._term(component, cluster))
             self.set_source_info(cell)
             row += nodes.entry("", cell)
-            for _label, value in self._fields(component, cluster, _):
+            for _label, value in self._fields(component, _):
                 row += nodes.entry("", self._para(value))
             body += row
         group += body

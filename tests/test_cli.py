@@ -94,20 +94,18 @@ def test_check_strict_fails_on_warnings(tmp_path: Path,
     assert main(["check", "--strict", write(tmp_path, VALID, "ok.yaml")]) == 0
 
 
-def test_check_yaml_syntax_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, SYNTAX_ERROR)
+@pytest.mark.parametrize(("spec", "line", "subtype", "message"), [
+    (SYNTAX_ERROR, 4, "yaml", "YAML syntax error"),
+    (UNKNOWN_KEY, 3, "unknown-key", "did you mean 'control-plane'?"),
+])
+def test_check_reports_errors_at_their_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            spec: str, line: int, subtype: str,
+                                            message: str) -> None:
+    path = write(tmp_path, spec)
     assert main(["check", path]) == 1
     out = capsys.readouterr().out
-    assert parsed(out) == [(path, 4, "error", "yaml")]
-    assert "YAML syntax error" in out
-
-
-def test_check_unknown_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path, UNKNOWN_KEY)
-    assert main(["check", path]) == 1
-    out = capsys.readouterr().out
-    assert parsed(out) == [(path, 3, "error", "unknown-key")]
-    assert "did you mean 'control-plane'?" in out
+    assert parsed(out) == [(path, line, "error", subtype)]
+    assert message in out
 
 
 def test_check_path_is_shown_as_given(tmp_path: Path, capsys: pytest.CaptureFixture[str],
