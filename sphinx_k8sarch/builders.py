@@ -98,7 +98,6 @@ def _links(node: k8sarch_diagram, glossary_first: bool) -> dict[str, str]:
 
 
 def html_visit(self: Any, node: k8sarch_diagram) -> None:
-    _ = Translator(node.get("lang"))
     cfg = get_config(self.builder.env)
     path = _render(self, node, "svg", "dot")
     classes = " ".join(["k8sarch-diagram", *node["classes"]])
@@ -112,6 +111,7 @@ def html_visit(self: Any, node: k8sarch_diagram) -> None:
         except ET.ParseError as exc:
             _failed(self.builder, node, f"the renderer wrote SVG that cannot be read ({exc})")
     if svg is None:
+        _ = Translator(node.get("lang"))
         text = html.escape("\n".join(node["topology"]))
         notice = html.escape(_("Diagram unavailable; its text description follows."))
         self.body.append(f'<div class="{classes} k8sarch-unavailable" id="{node["prefix"]}">'
