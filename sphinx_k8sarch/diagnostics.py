@@ -47,6 +47,13 @@ class Subtype(StrEnum):
     """Several API servers but no load balancer in front of them."""
     HA_EXTERNAL_ETCD = "ha-external-etcd"
     """External etcd with fewer than three members."""
+    IMPORT = "import"
+    """An imported kind, kubeadm or k3d file is of an unsupported kind or version, or holds
+    a field that changes the architecture and is not understood."""
+    FILE = "file"
+    """A spec file cannot be read, is not UTF-8, or lies outside the source directory."""
+    LINK = "link"
+    """A ``links:`` target in a spec does not resolve to a label, document or URL."""
     RENDER = "render"
     """The Graphviz renderer is missing, failed, timed out or wrote unusable output."""
     CONFIG = "config"

@@ -56,14 +56,38 @@ def _problem_line(exc: yaml.YAMLError, text: str) -> int:
 
 def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
     """Parse one YAML document. Returns ``(None, errors)`` when it cannot be used."""
+    documents, diagnostics = _load(text, single=True)
+    if documents is None:
+        return None, diagnostics
+    return (documents[0] if documents else Loaded()), diagnostics
+
+
+def load_all(text: str) -> tuple[list[Loaded] | None, list[Diagnostic]]:
+    """Parse a stream of ``---``-separated documents (kubeadm writes several in one file).
+
+    Empty documents are dropped; the node budget is shared by the whole stream.
+    """
+    return _load(text, single=False)
+
+
+def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic]]:
     if len(text) > MAX_TEXT:
         return None, [
             Diagnostic(1, Severity.ERROR, Subtype.SIZE,
                        f"spec is {len(text)} characters long; the limit is {MAX_TEXT}")
         ]
     loader = _SpecLoader(text)
+    roots: list[yaml.Node] = []
     try:
-        root = loader.get_single_node()
+        if single:
+            root = loader.get_single_node()
+            if root is not None:
+                roots.append(root)
+        else:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is not None:
+                    roots.append(node)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [
@@ -72,22 +96,31 @@ def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
         ]
     finally:
         loader.dispose()
-    loaded = Loaded()
-    if root is None:
-        return loaded, []
     diagnostics: list[Diagnostic] = []
     budget = [MAX_NODES]
+    documents: list[Loaded] = []
+    for root in roots:
+        loaded = Loaded()
+        loaded.lines[()] = root.start_mark.line + 1
+        error = _build(loader, root, text, budget, loaded, diagnostics)
+        if error is not None:
+            return None, [error]
+        if single or loaded.data is not None:
+            documents.append(loaded)
+    return documents, diagnostics
+
+
+def _build(loader: yaml.SafeLoader, root: yaml.Node, text: str, budget: list[int],
+           loaded: Loaded, diagnostics: list[Diagnostic]) -> Diagnostic | None:
     try:
         loaded.data = _convert(loader, root, (), 0, budget, loaded, diagnostics)
     except _TooBigError as exc:
-        return None, [Diagnostic(exc.line, Severity.ERROR, Subtype.SIZE, exc.message)]
+        return Diagnostic(exc.line, Severity.ERROR, Subtype.SIZE, exc.message)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [
-            Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
-                       f"unsupported YAML value: {problem}")
-        ]
-    return loaded, diagnostics
+        return Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
+                          f"unsupported YAML value: {problem}")
+    return None
 
 
 def _convert(
