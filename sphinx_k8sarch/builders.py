@@ -84,8 +84,11 @@ def failed_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: se
 
 # -- HTML (html, dirhtml, singlehtml, epub) ------------------------------------------------
 def _links(node: k8sarch_diagram, glossary_first: bool) -> dict[str, str]:
+    """Where each box links: the spec's own ``links:`` first, then the glossary or the
+    description under the diagram, as ``k8sarch_link_components`` says."""
     local = {c: f"#{anchor}" for c, anchor in node["links"].items()}
-    resolved: dict[str, str] = {}
+    glossary: dict[str, str] = {}
+    spec: dict[str, str] = dict(node.get("spec_links", {}))
     for link in node.findall(k8sarch_link):
         for ref in link.findall(nodes.reference):
             uri = ref.get("refuri") or ("#" + ref["refid"] if ref.get("refid") else "")
@@ -93,8 +96,9 @@ def _links(node: k8sarch_diagram, glossary_first: bool) -> dict[str, str]:
                 # singlehtml joins page and term anchors; the last anchor is the real one.
                 if uri.count("#") > 1:
                     uri = "#" + uri.rsplit("#", 1)[1]
-                resolved[link["component"]] = uri
-    return {**local, **resolved} if glossary_first else {**resolved, **local}
+                (spec if link.get("spec") else glossary)[link["key"]] = uri
+    ordered = {**local, **glossary} if glossary_first else {**glossary, **local}
+    return {**ordered, **spec}
 
 
 def html_visit(self: Any, node: k8sarch_diagram) -> None:

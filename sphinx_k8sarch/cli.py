@@ -26,7 +26,7 @@ from .graph import build_graph
 from .i18n import LANGUAGES, Translator
 from .model import Cluster
 from .render import DEFAULT_RENDERER, RenderError, render
-from .spec import analyse
+from .spec import FORMATS, analyse, decode
 
 STDIN = "-"
 #: Name shown in diagnostics for a spec read from standard input.
@@ -55,25 +55,24 @@ def _read(path: str) -> tuple[str | None, Diagnostic | None]:
             data = Path(path).read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, Diagnostic(1, Severity.ERROR, Subtype.YAML, f"cannot read file: {reason}")
-    try:
-        # utf-8-sig: a byte order mark written by some editors is accepted and dropped.
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        byte = data[exc.start:exc.start + 1].hex()
-        return None, Diagnostic(1, Severity.ERROR, Subtype.YAML,
-                                f"the spec is not valid UTF-8 (byte 0x{byte} on line {line})")
+        return None, Diagnostic(1, Severity.ERROR, Subtype.FILE, f"cannot read file: {reason}")
+    return decode(data)
 
 
-def _load(path: str) -> tuple[Cluster | None, list[Diagnostic]]:
-    """Read and parse one spec; HA findings are added when it parses."""
+def _counts(args: argparse.Namespace) -> dict[str, int]:
+    """Node counts given on the command line (kubeadm files do not hold them)."""
+    return {key: value for key, value in (("control-plane", args.control_plane),
+                                          ("workers", args.workers)) if value is not None}
+
+
+def _load(path: str, args: argparse.Namespace) -> tuple[Cluster | None, list[Diagnostic]]:
+    """Read and parse one spec or imported file; HA findings are added when it parses."""
     text, problem = _read(path)
     if text is None:
         assert problem is not None
         return None, [problem]
     # The title comes from the spec's own ``title:`` key.
-    cluster, diagnostics, _raw = analyse(text)
+    cluster, diagnostics, _raw = analyse(text, fmt=args.format, counts=_counts(args))
     return cluster, diagnostics
 
 
@@ -88,10 +87,10 @@ def _report(path: str, diagnostics: list[Diagnostic], stream: TextIO) -> None:
         print(format_diagnostic(path, diagnostic), file=stream)
 
 
-def _valid(path: str) -> Cluster | None:
+def _valid(path: str, args: argparse.Namespace) -> Cluster | None:
     """A drawable cluster, or None after reporting its errors on stderr; warnings are
     reported too but do not stop the command."""
-    cluster, diagnostics = _load(path)
+    cluster, diagnostics = _load(path, args)
     _report(path, diagnostics, sys.stderr)
     return None if has_errors(diagnostics) else cluster
 
@@ -99,7 +98,7 @@ def _valid(path: str) -> Cluster | None:
 def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     for path in args.specs:
-        _cluster, diagnostics = _load(path)
+        _cluster, diagnostics = _load(path, args)
         _report(path, diagnostics, sys.stdout)
         if has_errors(diagnostics) or (args.strict and diagnostics):
             failed = True
@@ -107,7 +106,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_dot(args: argparse.Namespace) -> int:
-    cluster = _valid(args.spec)
+    cluster = _valid(args.spec, args)
     if cluster is None:
         return EXIT_SPEC
     sys.stdout.write(to_dot(build_graph(cluster, Translator(args.lang))))
@@ -121,7 +120,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         print(f"k8sarch render: cannot tell the format of {args.output!r}; the output file "
               f"must end in {' or '.join('.' + f for f in OUTPUT_FORMATS)}", file=sys.stderr)
         return EXIT_FAILURE
-    cluster = _valid(args.spec)
+    cluster = _valid(args.spec, args)
     if cluster is None:
         return EXIT_SPEC
     graph = build_graph(cluster, Translator(args.lang))
@@ -145,7 +144,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_describe(args: argparse.Namespace) -> int:
-    cluster = _valid(args.spec)
+    cluster = _valid(args.spec, args)
     if cluster is None:
         return EXIT_SPEC
     _ = Translator(args.lang)
@@ -158,6 +157,23 @@ def cmd_describe(args: argparse.Namespace) -> int:
     for line in topology_lines(build_graph(cluster, _), _):
         print(line)
     return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return number
 
 
 def _positive(value: str) -> float:
@@ -177,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     lang.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                       help="language of generated text (summary, topology, labels)")
 
+    # Every command that reads a spec reads kind, kubeadm and k3d files too.
+    source = argparse.ArgumentParser(add_help=False)
+    source.add_argument("--format", choices=FORMATS, default="auto",
+                        help="input format (default: auto, told apart by apiVersion and kind)")
+    source.add_argument("--control-plane", type=_count, metavar="N",
+                        help="control-plane nodes of a kubeadm configuration")
+    source.add_argument("--workers", type=_count, metavar="N",
+                        help="worker nodes of a kubeadm configuration")
+
     parser = argparse.ArgumentParser(
         prog="k8sarch",
         description="Check, draw and describe Kubernetes architecture specs.",
@@ -188,20 +213,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
-        "check", parents=[lang], help="validate specs and report problems",
+        "check", parents=[lang, source], help="validate specs and report problems",
         description="Report errors and high-availability warnings, one per line, as "
                     "PATH:LINE: SEVERITY: MESSAGE [k8sarch.SUBTYPE]. Exits 1 on errors.")
     check.add_argument("specs", nargs="+", metavar="SPEC", help="spec file (YAML) or '-'")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(func=cmd_check)
 
-    dot = commands.add_parser("dot", parents=[lang], help="print the Graphviz DOT source",
+    dot = commands.add_parser("dot", parents=[lang, source], help="print the Graphviz DOT source",
                               description="Print the DOT source of a valid spec.")
     dot.add_argument("spec", metavar="SPEC", help="spec file (YAML) or '-'")
     dot.set_defaults(func=cmd_dot)
 
     draw = commands.add_parser(
-        "render", parents=[lang], help="draw a spec to SVG or PNG",
+        "render", parents=[lang, source], help="draw a spec to SVG or PNG",
         description="Draw a valid spec; the format follows the output file's suffix.")
     draw.add_argument("spec", metavar="SPEC", help="spec file (YAML) or '-'")
     draw.add_argument("-o", "--output", required=True, metavar="OUT",
@@ -213,12 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     draw.set_defaults(func=cmd_render)
 
     describe = commands.add_parser(
-        "describe", parents=[lang], help="describe a spec in plain text",
+        "describe", parents=[lang, source], help="describe a spec in plain text",
         description="Print the HA summary and the topology (machines and conversations).")
     describe.add_argument("spec", metavar="SPEC", help="spec file (YAML) or '-'")
     describe.add_argument("--alt", action="store_true",
                           help="print the one-paragraph alternative text instead")
     describe.set_defaults(func=cmd_describe)
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of the spec",
+        description="Print the JSON Schema of the spec, for editors that validate YAML "
+                    "as you type (yaml-language-server).")
+    schema.set_defaults(func=cmd_schema)
     return parser
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import hashlib
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -16,13 +18,14 @@ from . import components as comp
 from .config import get_config
 from .describe import alt_text, topology_lines
 from .diagnostics import Severity, Subtype
+from .domain import K8sDomain
 from .dot import to_dot
 from .findings import NOTES, automatic_notes, summary
 from .graph import build_graph
 from .i18n import N_, Translator
-from .model import Cluster
+from .model import Cluster, link_target
 from .nodes import k8sarch_diagram, k8sarch_link
-from .spec import analyse
+from .spec import FORMATS, analyse, decode
 from .warnings_ import report, warn
 
 TEMP_KEY = "k8sarch_diagrams"
@@ -42,6 +45,18 @@ def _descriptions(argument: str | None) -> str:
     return directives.choice(argument or "", ("list", "table", "none"))
 
 
+def _format(argument: str | None) -> str:
+    return directives.choice(argument or "", FORMATS)
+
+
+#: An argument with one of these suffixes (and no spaces) names a spec file, not a title.
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+def is_spec_path(argument: str) -> bool:
+    return argument.lower().endswith(SPEC_SUFFIXES) and not any(c.isspace() for c in argument)
+
+
 #: One line per option, shown in the generated options table of the docs.
 OPTION_DOCS: dict[str, str] = {
     "name": "Label of the figure: ``:numref:`` and ``:ref:`` work, and ``:extends:`` uses it.",
@@ -58,6 +73,10 @@ OPTION_DOCS: dict[str, str] = {
     "notes": "Teaching notes to show (see the notes table); each also silences the finding it "
              "explains.",
     "suppress-warnings": "Finding subtypes to silence for this diagram, e.g. ``ha-single``.",
+    "format": "Format of the spec: ``auto`` (default: told apart by ``apiVersion`` and "
+              "``kind``), ``spec``, ``kind``, ``kubeadm`` or ``k3d``.",
+    "control-plane": "Number of control-plane nodes of an imported kubeadm configuration.",
+    "workers": "Number of worker nodes of an imported kubeadm configuration.",
 }
 
 
@@ -80,6 +99,9 @@ class K8sClusterDirective(SphinxDirective):
         "extends": directives.unchanged,
         "notes": _list,
         "suppress-warnings": _list,
+        "format": _format,
+        "control-plane": directives.positive_int,
+        "workers": directives.nonnegative_int,
     }
 
     # -- locations ---------------------------------------------------------------------
@@ -104,12 +126,51 @@ class K8sClusterDirective(SphinxDirective):
         source, line = self.get_source_info()
         return f"{source}:{line}"
 
+    def read_spec_file(self, argument: str) -> tuple[str, str] | None:
+        """(text, absolute path) of a spec file named like ``literalinclude`` does: relative
+        to the document or ``/``-rooted at the source directory. Files outside the source
+        directory are refused, so a page cannot read arbitrary files of the build machine."""
+        relative, absolute = self.env.relfn2path(argument)
+        srcdir = Path(self.env.srcdir).resolve()
+        path = Path(absolute).resolve()
+        if not path.is_relative_to(srcdir):
+            warn(f"refusing to read spec file {argument!r}: it lies outside the source "
+                 f"directory {srcdir}", Subtype.FILE, self.location())
+            return None
+        # Noted before reading: a missing file that appears later rebuilds the page too.
+        self.env.note_dependency(relative)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            warn(f"cannot read spec file {argument!r}: {exc.strerror or exc}", Subtype.FILE,
+                 self.location())
+            return None
+        text, problem = decode(data)
+        if text is None:
+            assert problem is not None
+            report(problem, str(path), problem.line)
+            return None
+        return text, str(path)
+
     # -- run ---------------------------------------------------------------------------
     def run(self) -> list[nodes.Node]:
         config = get_config(self.env)
         lang = self.options.get("lang") or config.language or self.config.language
         _ = Translator(lang)
-        title = (self.arguments[0] if self.arguments else "").strip()
+        argument = (self.arguments[0] if self.arguments else "").strip()
+        spec_file: str | None = None
+        title = argument
+        if is_spec_path(argument):
+            title = ""
+            if self.content:
+                warn("k8s-cluster has both a spec file and a body; the body is ignored",
+                     Subtype.OPTION, self.location())
+            loaded_file = self.read_spec_file(argument)
+            if loaded_file is None:
+                return []
+            text, spec_file = loaded_file
+        else:
+            text = "\n".join(self.content)
         registry: dict[str, dict[str, Any]] = self.env.temp_data.setdefault(  # type: ignore[assignment]
             TEMP_KEY, {})
         serial = len(registry)
@@ -132,12 +193,19 @@ class K8sClusterDirective(SphinxDirective):
                      "this document", Subtype.EXTENDS, self.location())
                 return []
 
-        text = "\n".join(self.content)
-        cluster, diagnostics, data = analyse(text, title, base["data"] if base else None)
+        counts: dict[str, int] = {key: int(self.options[key])
+                                  for key in ("control-plane", "workers") if key in self.options}
+        cluster, diagnostics, data = analyse(text, title, base["data"] if base else None,
+                                             self.options.get("format", "auto"), counts)
+
+        def locate(line: int) -> tuple[str, int]:
+            """Diagnostics of a spec file point into that file, others into the body."""
+            return (spec_file, line) if spec_file else self.body_line(line - 1)
+
         for diagnostic in diagnostics:
             if diagnostic.severity is Severity.WARNING and diagnostic.subtype.value in suppressed:
                 continue
-            report(diagnostic, *self.body_line(diagnostic.line - 1))
+            report(diagnostic, *locate(diagnostic.line))
         if cluster is None or data is None:
             return []
 
@@ -180,15 +248,20 @@ class K8sClusterDirective(SphinxDirective):
         diagram["classes"] += self.options.get("class", [])
         if config.link_components == "glossary":
             for component in cluster.all_components():
-                link = k8sarch_link(component=component)
-                xref = addnodes.pending_xref("", nodes.Text(component), refdomain="std",
-                                             reftype="term", reftarget=component,
-                                             refexplicit=False, refwarn=False)
-                link += xref
+                link = k8sarch_link(key=component)
+                link += addnodes.pending_xref("", nodes.Text(component), refdomain="std",
+                                              reftype="term", reftarget=component,
+                                              refexplicit=False, refwarn=False)
                 diagram += link
+        diagram["spec_links"] = self._spec_links(cluster, diagram, locate)
         self.set_source_info(diagram)
+        domain = self.env.domains.get("k8s")
+        if isinstance(domain, K8sDomain):
+            for component, anchor in anchors.items():
+                domain.note_description(component, self.env.docname, anchor, self.lineno)
 
-        caption = self.options.get("caption") or title
+        # A spec file has no title argument; its own ``title:`` key captions the figure.
+        caption = self.options.get("caption") or title or (cluster.title if spec_file else "")
         figure = (figure_wrapper(self, diagram, caption)  # type: ignore[arg-type]
                   if caption else nodes.figure("", diagram))
         figure["classes"] += ["k8sarch-figure"]
@@ -212,6 +285,29 @@ class K8sClusterDirective(SphinxDirective):
         return [container]
 
     # -- pieces ------------------------------------------------------------------------
+    def _spec_links(self, cluster: Cluster, diagram: k8sarch_diagram,
+                    locate: Callable[[int], tuple[str, int]]) -> dict[str, str]:
+        """URLs of ``links:`` directly; labels and documents as pending references that
+        Sphinx resolves per builder (and warns about as ``k8sarch.link`` when it cannot)."""
+        urls: dict[str, str] = {}
+        source, line = locate(cluster.lines.get("links", 1))
+        for key, target in cluster.links:
+            kind, value = link_target(target)
+            if kind == "url":
+                urls[key] = value
+                continue
+            link = k8sarch_link(key=key, spec=True)
+            # Resolved by the k8s domain through the standard one, so an unresolved target
+            # gets our located k8sarch.link warning instead of "undefined label".
+            xref = addnodes.pending_xref(
+                "", nodes.inline(value, value), refdomain="k8s", reftype="link",
+                reftarget=value.lower() if kind == "ref" else value, refexplicit=True,
+                refwarn=True, refdoc=self.env.docname, k8sarch_kind=kind)
+            xref.source, xref.line = source, line
+            link += xref
+            diagram += link
+        return urls
+
     def _para(self, text: str, classes: list[str] | None = None) -> nodes.paragraph:
         para = nodes.paragraph(text, text, classes=classes or [])
         self.set_source_info(para)

@@ -106,10 +106,14 @@ def rows(group: GGroup) -> list[list[GNode]]:
     return result
 
 
-def _group(parent: graphviz.Digraph, group: GGroup) -> tuple[str, str, list[list[GNode]]]:
+def _group(parent: graphviz.Digraph, group: GGroup, linked: frozenset[str]
+           ) -> tuple[str, str, list[list[GNode]]]:
     """Draw one machine; returns the ids of its first and last anchor nodes and its rows."""
     fill, border = GROUP_STYLE[group.kind]
     with parent.subgraph(name=f"cluster_{group.id}") as sub:
+        if group.label in linked:
+            # Resolved per builder like component links (see svg.LINK_PREFIX).
+            sub.attr(URL=f"#k8s-comp-{group.label}", tooltip=group.label)
         classes = f"k8s-group k8s-group--{group.kind}" + (" k8s-highlight" if group.highlighted
                                                           else "")
         sub.attr(label=group.label, id=f"g-{group.id}", style="rounded,filled" + (
@@ -165,7 +169,7 @@ def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",
              height="0.36")
     dot.attr("edge", fontname=FONT)
-    drawn = {g.id: _group(dot, g) for g in graph.groups}
+    drawn = {g.id: _group(dot, g, graph.linked_machines) for g in graph.groups}
     entry_nodes = graph.clients + graph.free
     with dot.subgraph(name="entry") as entry:
         entry.attr(rank="same")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from .builders import VISITORS, failed_docs, skip
 from .config import setup_config
 from .directive import K8sClusterDirective
+from .domain import K8sDomain, missing_reference
+from .i18n import DOMAIN, LOCALE_DIR
 from .nodes import k8sarch_diagram, k8sarch_link
 
 if TYPE_CHECKING:
@@ -28,5 +30,8 @@ def setup_extension(app: Sphinx) -> None:
     app.add_node(k8sarch_link, html=(skip, None), latex=(skip, None), text=(skip, None),
                  man=(skip, None), texinfo=(skip, None))
     app.add_directive("k8s-cluster", K8sClusterDirective)
+    app.add_message_catalog(DOMAIN, str(LOCALE_DIR))
+    app.add_domain(K8sDomain)
+    app.connect("warn-missing-reference", missing_reference)
     app.connect("builder-inited", _add_static)
     app.connect("env-get-outdated", failed_docs)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .components import CATALOG
 from .i18n import Translator
 from .model import Cluster, EtcdTopology
 
@@ -54,6 +55,8 @@ class Graph:
     bands: list[list[str]] = field(default_factory=list)
     #: Index in ``bands`` before which the entry (load balancer, clients) is drawn.
     entry_at: int = 0
+    #: Machine names (cp-1, worker-2, etcd-3) that the spec links somewhere.
+    linked_machines: frozenset[str] = frozenset()
 
 
 def _node_ids(prefix: str, count: int) -> list[tuple[str, str] | None]:
@@ -76,6 +79,8 @@ def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = fro
     """``highlight`` names components to emphasise, ``new_nodes`` pool names (control-plane,
     workers, etcd) whose machines are new in this step."""
     graph = Graph(cluster.title)
+    graph.linked_machines = frozenset(key for key, _target in cluster.links
+                                      if key not in CATALOG)
     lb_id = "lb" if cluster.has_lb else ""
     if lb_id:
         graph.free.append(GNode(lb_id, _("load balancer"), "load-balancer",

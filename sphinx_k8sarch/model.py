@@ -37,6 +37,9 @@ class Cluster:
     clients: tuple[str, ...] = ("kubectl",)
     runtime: str = "containerd"
     addons: tuple[str, ...] = ()
+    #: (component or machine name, target) pairs from ``links:``, sorted by name; a target
+    #: is an http(s) URL, ``ref:label``, ``doc:path`` or a bare label.
+    links: tuple[tuple[str, str], ...] = ()
     #: Line (1-based, inside the spec) of each top-level key, for findings.
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
@@ -67,6 +70,18 @@ class Cluster:
         if self.has_lb:
             seen.add("load-balancer")
         return tuple(sorted(seen, key=lambda c: ORDER.get(c, len(ORDER))))
+
+
+def link_target(target: str) -> tuple[str, str]:
+    """Classify a ``links:`` target: ("url", URL), ("doc", path) or ("ref", label)."""
+    lowered = target.lower()
+    if lowered.startswith(("http://", "https://")):
+        return "url", target
+    if lowered.startswith("doc:"):
+        return "doc", target[4:].strip()
+    if lowered.startswith("ref:"):
+        return "ref", target[4:].strip()
+    return "ref", target
 
 
 def quorum(members: int) -> int:

@@ -8,9 +8,11 @@ from docutils import nodes
 class k8sarch_diagram(nodes.General, nodes.Element):  # noqa: N801 - docutils convention
     """Attributes: ``dot`` (screen DOT), ``dot_print`` (DOT for raster/PDF output),
     ``prefix`` (id prefix), ``title``, ``alt``, ``topology`` (text lines), ``links``
-    (component → local anchor id), ``width``. Children: pending references to glossary
-    terms, resolved before writing and read by the HTML visitor."""
+    (component → local anchor id), ``spec_links`` (name → URL from the spec), ``width``.
+    Children: :class:`k8sarch_link` pending references (glossary terms, spec labels and
+    documents), resolved before writing and read by the HTML visitor."""
 
 
 class k8sarch_link(nodes.Inline, nodes.Element):  # noqa: N801
-    """Holds one component's reference (``component`` attribute) inside a diagram."""
+    """Holds the reference of one box inside a diagram: ``key`` is a component or machine
+    name; ``spec`` marks a link the spec asked for (it wins over glossary links)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import copy
 import difflib
+import re
 from typing import Any
 
 from . import components as comp
@@ -13,12 +15,18 @@ from .model import LB_KINDS, Cluster, EtcdTopology, Pool
 from .yamlspec import Loaded, Path, load
 
 KEYS = ("title", "control-plane", "workers", "etcd", "load-balancer", "clients", "runtime",
-        "addons")
+        "addons", "links")
 POOL_KEYS = ("count", "components")
 ETCD_KEYS = ("topology", "members")
 RUNTIMES = ("containerd", "cri-o")
 ADDONS = ("coredns", "cni")
+#: Input formats: the spec itself and the cluster files that :mod:`.imports` reads.
+FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d")
 LIMITS = {"control-plane": (1, 99), "workers": (0, 10_000), "members": (1, 15)}
+#: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3.
+MACHINE = re.compile(r"^(cp|worker|etcd)-([1-9][0-9]{0,5})$")
+MAX_LINK = 2000
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 class _Checker:
@@ -92,15 +100,37 @@ def _describe(value: Any) -> str:
         else "")
 
 
-def parse(text: str, title: str = "", base: dict[str, Any] | None = None
+def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
+    """Spec file bytes → text, or a located error saying why they are not UTF-8."""
+    try:
+        # utf-8-sig: a byte order mark written by some editors is accepted and dropped.
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        byte = data[exc.start:exc.start + 1].hex()
+        return None, Diagnostic(line, Severity.ERROR, Subtype.FILE,
+                                f"the file is not valid UTF-8 (byte 0x{byte} on line {line})")
+
+
+def parse(text: str, title: str = "", base: dict[str, Any] | None = None,
+          fmt: str = "spec", counts: Mapping[str, int] | None = None
           ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
     """Parse spec text. With ``base`` (the raw data of an earlier spec) the text only
     states the differences: mappings merge key by key, everything else replaces.
 
+    ``fmt`` other than "spec" reads kind, kubeadm and k3d files too ("auto" tells them
+    apart by ``apiVersion`` and ``kind``); ``counts`` gives the node counts that kubeadm
+    files do not hold. Diagnostics of imported files point at lines of the file.
+
     Returns the cluster (None on errors), the diagnostics sorted by line, and the raw
     merged data so that a later spec can extend this one.
     """
-    loaded, diagnostics = load(text)
+    if fmt == "spec":
+        loaded, diagnostics = load(text)
+    else:
+        from .imports import convert
+
+        loaded, _used, diagnostics = convert(text, fmt, counts)
     if loaded is None:
         return None, diagnostics, None
     data = loaded.data
@@ -120,11 +150,12 @@ def parse(text: str, title: str = "", base: dict[str, Any] | None = None
     return cluster, diagnostics, data
 
 
-def analyse(text: str, title: str = "", base: dict[str, Any] | None = None
+def analyse(text: str, title: str = "", base: dict[str, Any] | None = None,
+            fmt: str = "spec", counts: Mapping[str, int] | None = None
             ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
     """:func:`parse` plus the HA findings of a valid cluster, all sorted by line: what
     every front end (directive, CLI) reports."""
-    cluster, diagnostics, data = parse(text, title, base)
+    cluster, diagnostics, data = parse(text, title, base, fmt, counts)
     if cluster is not None:
         diagnostics = sorted(diagnostics + ha_findings(cluster))
     return cluster, diagnostics, data
@@ -213,6 +244,11 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
                 check.warn(("workers", "components", index), Subtype.PLACEMENT,
                            f"{name} is a control-plane component; workers do not run it")
 
+    links = _links(check, data.get("links"), {
+        "cp": control_plane.count if control_plane else 0,
+        "worker": workers.count if workers else 0,
+        "etcd": members if etcd is EtcdTopology.EXTERNAL else 0})
+
     if has_errors(check.diagnostics) or None in (control_plane, workers, clients, addons, etcd):
         return None, check.diagnostics
     assert control_plane is not None and workers is not None and etcd is not None
@@ -227,9 +263,62 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
         clients=tuple(clients or ()),
         runtime=runtime,
         addons=tuple(addons or ()),
+        links=links,
         lines=lines,
     )
     return cluster, check.diagnostics
+
+
+def _links(check: _Checker, value: Any, machines: dict[str, int]) -> tuple[tuple[str, str], ...]:
+    """``links:`` maps a component (every box of it) or a machine (cp-1, worker-2, etcd-3)
+    to a URL, ``ref:label``, ``doc:path`` or a bare label."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        check.error(("links",), Subtype.TYPE,
+                    f"links must be a mapping of component or machine names to targets, not "
+                    f"{_describe(value)}")
+        return ()
+    result: dict[str, str] = {}
+    for key, target in value.items():
+        path: Path = ("links", str(key))
+        name = comp.resolve(key) if isinstance(key, str) else None
+        machine = MACHINE.match(key) if isinstance(key, str) else None
+        if name is None and machine is not None:
+            kind, number = machine.group(1), int(machine.group(2))
+            if number > machines[kind]:
+                check.error(path, Subtype.VALUE,
+                            f"links: {key!r} names no machine of this cluster "
+                            f"({machines[kind]} {kind} machine(s))")
+                continue
+            name = key
+        if name is None:
+            guess = comp.suggest(str(key))
+            tail = f"; did you mean {guess!r}?" if guess else ""
+            check.error(path, Subtype.UNKNOWN_COMPONENT,
+                        f"links: {key!r} is neither a component nor a machine such as cp-1 or "
+                        f"worker-1{tail}")
+            continue
+        if not isinstance(target, str) or not target.strip():
+            check.error(path, Subtype.TYPE,
+                        f"links: the target of {key!r} must be a URL or a label, not "
+                        f"{_describe(target)}")
+            continue
+        target = target.strip()
+        if len(target) > MAX_LINK:
+            check.error(path, Subtype.VALUE,
+                        f"links: the target of {key!r} is longer than {MAX_LINK} characters")
+            continue
+        scheme = _SCHEME.match(target)
+        if scheme and scheme.group(0).lower() not in ("http:", "https:", "ref:", "doc:"):
+            check.error(path, Subtype.VALUE,
+                        f"links: {target[:40]!r} is not allowed; use an http(s) URL, "
+                        "'ref:label', 'doc:path' or a label")
+            continue
+        if name in result:
+            check.warn(path, Subtype.VALUE, f"links: {key!r} is linked twice; the last wins")
+        result[name] = target
+    return tuple(sorted(result.items()))
 
 
 def _index_of(pool: Any, name: str) -> int:

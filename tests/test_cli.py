@@ -120,21 +120,22 @@ def test_check_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     path = str(tmp_path / "missing.yaml")
     assert main(["check", path]) == 1
     out = capsys.readouterr().out
-    assert parsed(out) == [(path, 1, "error", "yaml")]
+    assert parsed(out) == [(path, 1, "error", "file")]
     assert "cannot read file" in out
 
 
 def test_check_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path)]) == 1
-    assert parsed(capsys.readouterr().out) == [(str(tmp_path), 1, "error", "yaml")]
+    assert parsed(capsys.readouterr().out) == [(str(tmp_path), 1, "error", "file")]
 
 
 def test_check_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes("title: Clúster\nworkers: 2\n".encode("latin-1"))
+    path.write_bytes("workers: 2\ntitle: Clúster\n".encode("latin-1"))
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
-    assert parsed(out) == [(str(path), 1, "error", "yaml")]
+    # The error points at the line holding the bad byte.
+    assert parsed(out) == [(str(path), 2, "error", "file")]
     assert "not valid UTF-8" in out
 
 
