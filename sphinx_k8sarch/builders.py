@@ -17,7 +17,16 @@ from .config import get_config
 from .diagnostics import Subtype
 from .i18n import Translator
 from .nodes import k8sarch_diagram, k8sarch_link
-from .render import RenderError, atomic_target, render
+from .render import (
+    FORMATS,
+    RenderError,
+    atomic_target,
+    cache_name,
+    find_renderer,
+    key_for,
+    render,
+    source_digest,
+)
 from .svg import inline_svg
 from .warnings_ import warn
 
@@ -80,6 +89,62 @@ def failed_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: se
         if docname in env.all_docs and docname not in removed:
             docs.append(docname)
     return docs
+
+
+# -- stale renders ---------------------------------------------------------------------------
+#: Build-environment attribute: docname → digests of the DOT sources its diagrams render.
+ENV_SOURCES = "k8sarch_sources"
+
+
+def _sources(env: BuildEnvironment) -> dict[str, list[str]]:
+    if not hasattr(env, ENV_SOURCES):
+        setattr(env, ENV_SOURCES, {})
+    sources: dict[str, list[str]] = getattr(env, ENV_SOURCES)
+    return sources
+
+
+def note_sources(env: BuildEnvironment, sources: list[str]) -> None:
+    """Called by the directive for every diagram it reads."""
+    _sources(env).setdefault(env.docname, []).extend(source_digest(s) for s in sources)
+
+
+def purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _sources(env).pop(docname, None)
+
+
+def merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str],
+               other: BuildEnvironment) -> None:
+    """Parallel reads: take over what the worker processes read."""
+    theirs = _sources(other)
+    for docname in docnames:
+        if docname in theirs:
+            _sources(env)[docname] = theirs[docname]
+
+
+def remove_stale(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: delete renders that no diagram of the project uses any more
+    (an edited or removed diagram, another renderer version), in the cache and, for
+    LaTeX, in the output directory. Every format is kept for every live diagram, since
+    the cache is shared by the builders of one doctree directory."""
+    if exception is not None:
+        return
+    path = find_renderer(get_config(app.env).renderer)
+    if path is None:
+        return
+    try:
+        live = {cache_name(key_for(digest, fmt, path), fmt)
+                for digests in _sources(app.env).values() for digest in digests
+                for fmt in FORMATS}
+    except RenderError:
+        return
+    folders = [cache_dir(app.doctreedir)]
+    if app.builder.format == "latex":
+        folders.append(Path(app.builder.outdir))
+    for folder in folders:
+        if folder.is_dir():
+            for entry in folder.glob("k8sarch-*"):
+                if entry.suffix.lstrip(".") in FORMATS and entry.name not in live:
+                    entry.unlink(missing_ok=True)
 
 
 # -- HTML (html, dirhtml, singlehtml, epub) ------------------------------------------------

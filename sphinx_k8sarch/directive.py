@@ -15,6 +15,7 @@ from sphinx.ext.graphviz import align_spec, figure_wrapper
 from sphinx.util.docutils import SphinxDirective
 
 from . import components as comp
+from .builders import note_sources
 from .config import get_config
 from .describe import alt_text, topology_lines
 from .diagnostics import Severity, Subtype
@@ -238,6 +239,7 @@ class K8sClusterDirective(SphinxDirective):
         diagram = k8sarch_diagram()
         diagram["dot"] = to_dot(graph)
         diagram["dot_print"] = to_dot(graph, dpi=config.latex_dpi)
+        note_sources(self.env, [diagram["dot"], diagram["dot_print"]])
         diagram["prefix"] = prefix
         diagram["lang"] = _.lang
         diagram["title"] = cluster.title or _("Kubernetes cluster")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .builders import VISITORS, failed_docs, skip
+from .builders import VISITORS, failed_docs, merge_info, purge_doc, remove_stale, skip
 from .config import setup_config
 from .directive import K8sClusterDirective
 from .domain import K8sDomain, missing_reference
@@ -35,3 +35,6 @@ def setup_extension(app: Sphinx) -> None:
     app.connect("warn-missing-reference", missing_reference)
     app.connect("builder-inited", _add_static)
     app.connect("env-get-outdated", failed_docs)
+    app.connect("env-purge-doc", purge_doc)
+    app.connect("env-merge-info", merge_info)
+    app.connect("build-finished", remove_stale)

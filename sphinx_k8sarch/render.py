@@ -63,9 +63,22 @@ def atomic_target(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def cache_key(source: str, fmt: str, path: str) -> str:
-    material = "\0".join((__version__, renderer_version(path), fmt, source))
+def source_digest(source: str) -> str:
+    """What the build environment remembers of a DOT source, to find stale renders."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def key_for(digest: str, fmt: str, path: str) -> str:
+    material = "\0".join((__version__, renderer_version(path), fmt, digest))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+def cache_key(source: str, fmt: str, path: str) -> str:
+    return key_for(source_digest(source), fmt, path)
+
+
+def cache_name(key: str, fmt: str) -> str:
+    return f"k8sarch-{key}.{fmt}"
 
 
 def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
@@ -76,7 +89,7 @@ def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
     path = find_renderer(command)
     if path is None:
         raise RenderError(f"the Graphviz renderer {command or DEFAULT_RENDERER!r} was not found")
-    target = cache_dir / f"k8sarch-{cache_key(source, fmt, path)}.{fmt}"
+    target = cache_dir / cache_name(cache_key(source, fmt, path), fmt)
     if target.is_file():
         return target, False
     with atomic_target(target) as tmp:

@@ -75,3 +75,37 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, make_app: MakeApp) 
     a, b = _outputs(Path(first.outdir)), _outputs(Path(second.outdir))
     assert a == b
     assert re.search(rb"<svg[^>]+role=\"img\"", a["page_md.html"])
+
+
+def _renders(folder: Path, suffix: str) -> set[str]:
+    return {p.name for p in folder.glob(f"k8sarch-*.{suffix}")}
+
+
+def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
+    srcdir = prepare(tmp_path, "renderer", [ONE, TWO])
+    app = build(make_app, srcdir)
+    cache = Path(app.doctreedir) / "_k8sarch"
+    before = _renders(cache, "svg")
+    assert len(before) == 2  # the rST and MyST twins share their two renders
+    latex = build(make_app, srcdir, "latex")
+    pngs = _renders(Path(latex.outdir), "png")
+    assert len(pngs) == 2
+    # Edit one diagram in both twins: its old renders go, the other one's stay.
+    for page in ("page_md.md", "page_rst.rst"):
+        path = srcdir / page
+        path.write_text(path.read_text(encoding="utf-8").replace("workers: 5", "workers: 4"),
+                        encoding="utf-8")
+    app = build(make_app, srcdir)
+    after = _renders(cache, "svg")
+    assert len(after) == 2 and len(after & before) == 1
+    latex = build(make_app, srcdir, "latex")
+    assert len(_renders(Path(latex.outdir), "png")) == 2
+    assert len(_renders(Path(latex.outdir), "png") & pngs) == 1
+    # A diagram deleted from both pages takes its renders with it.
+    for page, start in (("page_md.md", "```{k8s-cluster} Two"),
+                        ("page_rst.rst", ".. k8s-cluster:: Two")):
+        path = srcdir / page
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text[:text.index(start)], encoding="utf-8")
+    app = build(make_app, srcdir)
+    assert _renders(cache, "svg") < after
