@@ -24,9 +24,10 @@ from .dot import to_dot
 from .findings import summary
 from .graph import build_graph
 from .i18n import LANGUAGES, Translator
+from .imports import FORMATS
 from .model import Cluster
 from .render import DEFAULT_RENDERER, RenderError, render
-from .spec import FORMATS, analyse, decode
+from .spec import analyse, decode
 
 STDIN = "-"
 #: Name shown in diagnostics for a spec read from standard input.

@@ -24,9 +24,10 @@ from .dot import to_dot
 from .findings import NOTES, automatic_notes, summary
 from .graph import build_graph
 from .i18n import N_, Translator
+from .imports import FORMATS
 from .model import Cluster, link_target
 from .nodes import k8sarch_diagram, k8sarch_link
-from .spec import FORMATS, analyse, decode
+from .spec import analyse, decode
 from .warnings_ import report, warn
 
 TEMP_KEY = "k8sarch_diagrams"

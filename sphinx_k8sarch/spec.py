@@ -11,8 +11,9 @@ from typing import Any
 from . import components as comp
 from .diagnostics import Diagnostic, Severity, Subtype, has_errors
 from .findings import ha_findings
+from .imports import convert
 from .model import LB_KINDS, Cluster, EtcdTopology, Pool
-from .yamlspec import Loaded, Path, load
+from .yamlspec import Loaded, Path
 
 KEYS = ("title", "control-plane", "workers", "etcd", "load-balancer", "clients", "runtime",
         "addons", "links")
@@ -20,12 +21,15 @@ POOL_KEYS = ("count", "components")
 ETCD_KEYS = ("topology", "members")
 RUNTIMES = ("containerd", "cri-o")
 ADDONS = ("coredns", "cni")
-#: Input formats: the spec itself and the cluster files that :mod:`.imports` reads.
-FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d")
 LIMITS = {"control-plane": (1, 99), "workers": (0, 10_000), "members": (1, 15)}
 #: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3.
 MACHINE = re.compile(r"^(cp|worker|etcd)-([1-9][0-9]{0,5})$")
 MAX_LINK = 2000
+#: Schemes a ``links:`` target may start with (any case); other ``scheme:`` prefixes are
+#: refused, text without one is a Sphinx label.
+LINK_SCHEMES = ("http", "https", "ref", "doc")
+#: Longest load-balancer label, counted after stripping white space.
+LB_LABEL_MAX = 60
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -125,12 +129,7 @@ def parse(text: str, title: str = "", base: dict[str, Any] | None = None,
     Returns the cluster (None on errors), the diagnostics sorted by line, and the raw
     merged data so that a later spec can extend this one.
     """
-    if fmt == "spec":
-        loaded, diagnostics = load(text)
-    else:
-        from .imports import convert
-
-        loaded, _used, diagnostics = convert(text, fmt, counts)
+    loaded, _used, diagnostics = convert(text, fmt, counts)
     if loaded is None:
         return None, diagnostics, None
     data = loaded.data
@@ -203,9 +202,9 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
     lb = lb.strip()
     if lb.lower() in LB_KINDS:
         lb = lb.lower()
-    if len(lb) > 60:
-        check.error(("load-balancer",), Subtype.VALUE, "load-balancer label is longer than 60 "
-                    "characters")
+    if len(lb) > LB_LABEL_MAX:
+        check.error(("load-balancer",), Subtype.VALUE, "load-balancer label is longer than "
+                    f"{LB_LABEL_MAX} characters")
 
     clients = check.names(data.get("clients", ["kubectl"]), ("clients",), "clients")
     addons = check.names(data.get("addons", []), ("addons",), "addons")
@@ -283,7 +282,7 @@ def _links(check: _Checker, value: Any, machines: dict[str, int]) -> tuple[tuple
     for key, target in value.items():
         path: Path = ("links", str(key))
         name = comp.resolve(key) if isinstance(key, str) else None
-        machine = MACHINE.match(key) if isinstance(key, str) else None
+        machine = MACHINE.fullmatch(key) if isinstance(key, str) else None
         if name is None and machine is not None:
             kind, number = machine.group(1), int(machine.group(2))
             if number > machines[kind]:
@@ -310,7 +309,7 @@ def _links(check: _Checker, value: Any, machines: dict[str, int]) -> tuple[tuple
                         f"links: the target of {key!r} is longer than {MAX_LINK} characters")
             continue
         scheme = _SCHEME.match(target)
-        if scheme and scheme.group(0).lower() not in ("http:", "https:", "ref:", "doc:"):
+        if scheme and scheme.group(0)[:-1].lower() not in LINK_SCHEMES:
             check.error(path, Subtype.VALUE,
                         f"links: {target[:40]!r} is not allowed; use an http(s) URL, "
                         "'ref:label', 'doc:path' or a label")

@@ -1,0 +1,495 @@
+"""JSON Schema of the ``k8s-cluster`` spec, generated from the validator's own tables.
+
+Editors that read JSON Schema (the YAML language server in VS Code, Neovim, Emacs, Helix,
+Zed, ...) use it to check a spec file while it is typed, to complete keys and component
+names and to explain each key on hover. The keys, limits, runtimes, add-ons, load-balancer
+kinds, components and aliases all come from :mod:`.spec`, :mod:`.components` and
+:mod:`.model`, so the schema follows the validator without being edited by hand;
+``tests/test_schema.py`` runs every spec of the test suite and the docs through both.
+
+Two constraints shape the output:
+
+* Most editors validate with draft-07 semantics whatever ``$schema`` says, so only keywords
+  that draft-07 and 2020-12 read the same way are used (``$defs`` is reached through a
+  plain JSON pointer, and nothing but annotations sits next to a ``$ref``).
+* Names are case-insensitive in the validator (``str.lower()``; component names also
+  ignore surrounding white space and accept ``_`` or a space for ``-``), but JSON Schema
+  patterns are ECMA-262 regular expressions without a case-insensitive flag. The patterns
+  therefore spell every accepted form out: each letter becomes the class of all the
+  characters Python lowercases to it (``k`` is ``[Kk\\u212a]``: the Kelvin sign lowercases
+  to ``k``) and white space is exactly what :meth:`str.strip` removes. The patterns use
+  only syntax that ECMA-262 and Python's :mod:`re` read alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import functools
+import json
+import re
+from typing import Any
+
+from . import components as comp
+from .model import LB_KINDS, EtcdTopology
+from .spec import (
+    ADDONS,
+    ETCD_KEYS,
+    KEYS,
+    LB_LABEL_MAX,
+    LIMITS,
+    LINK_SCHEMES,
+    MACHINE,
+    MAX_LINK,
+    POOL_KEYS,
+    RUNTIMES,
+)
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+#: A name, not an address: nothing is downloaded from it.
+SCHEMA_ID = "urn:sphinx-k8sarch:k8s-cluster.schema.json"
+#: The schema as shipped inside the package (regenerate it with tools/update_schema.py).
+FILENAME = "k8s-cluster.schema.json"
+
+#: What the validator uses for a key that is left out.
+DEFAULTS: dict[str, Any] = {
+    "control-plane": 1,
+    "workers": 0,
+    "etcd": EtcdTopology.STACKED.value,
+    "load-balancer": "none",
+    "clients": ["kubectl"],
+    "runtime": "containerd",
+    "addons": [],
+}
+
+#: Every white space or lowercasing-to-ASCII character is in the Basic Multilingual Plane
+#: (the tests check the whole of Unicode), which is also all an ECMA-262 character class
+#: without the ``u`` flag can hold.
+_BMP = 0x10000
+
+
+# -- regular expressions -----------------------------------------------------------------
+
+@functools.cache
+def _tables() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """Python's white space, and for each ASCII character the characters whose
+    ``lower()`` is that character."""
+    space: set[str] = set()
+    lower: dict[str, set[str]] = {}
+    for code in range(_BMP):
+        char = chr(code)
+        if char.isspace():
+            space.add(char)
+        low = char.lower()
+        if len(low) == 1 and low.isascii():
+            lower.setdefault(low, set()).add(char)
+    return frozenset(space), {key: frozenset(value) for key, value in lower.items()}
+
+
+def _escape(char: str) -> str:
+    if char.isascii() and (char.isalnum() or char == "_"):
+        return char
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _char_class(chars: Iterable[str], negate: bool = False) -> str:
+    """A character class in the syntax ECMA-262 and Python share; runs become ranges."""
+    codes = sorted({ord(c) for c in chars})
+    if len(codes) == 1 and not negate:
+        return _escape(chr(codes[0]))
+    parts: list[str] = []
+    start = previous = codes[0]
+    for code in [*codes[1:], -1]:
+        if code == previous + 1:
+            previous = code
+            continue
+        if previous - start >= 2:
+            parts.append(f"{_escape(chr(start))}-{_escape(chr(previous))}")
+        else:
+            parts.extend(_escape(chr(c)) for c in range(start, previous + 1))
+        start = previous = code
+    return "[" + ("^" if negate else "") + "".join(parts) + "]"
+
+
+def _space() -> str:
+    return _char_class(_tables()[0])
+
+
+def _not_space() -> str:
+    return _char_class(_tables()[0], negate=True)
+
+
+def _lower_preimage(char: str) -> frozenset[str]:
+    """The characters that ``str.lower()`` turns into ``char``."""
+    return _tables()[1].get(char, frozenset({char}))
+
+
+def _caseless(word: str) -> str:
+    """Matches every string whose ``lower()`` is ``word``."""
+    return "".join(_char_class(_lower_preimage(c)) for c in word)
+
+
+def _component_form(name: str) -> str:
+    """Matches every string that ``components._norm`` turns into ``name`` once stripped:
+    any case, and ``_`` or a space for ``-``."""
+    parts = []
+    for char in name:
+        if char == "-":
+            chars = _lower_preimage("-") | _lower_preimage("_") | _lower_preimage(" ")
+        else:
+            chars = _lower_preimage(char)
+        parts.append(_char_class(chars))
+    return "".join(parts)
+
+
+def _alternatives(forms: Iterable[str]) -> str:
+    return "(?:" + "|".join(sorted(forms)) + ")"
+
+
+def _component_pattern(names: Iterable[str]) -> str:
+    space = _space()
+    return f"^{space}*{_alternatives(_component_form(n) for n in names)}{space}*$"
+
+
+def _caseless_pattern(words: Iterable[str]) -> str:
+    return f"^{_alternatives(_caseless(w) for w in words)}$"
+
+
+def _stripped_text_pattern(limit: int) -> str:
+    """Text with something besides white space, at most ``limit`` characters once
+    stripped."""
+    space, solid = _space(), _not_space()
+    return f"^{space}*{solid}(?:[\\s\\S]{{0,{limit - 2}}}{solid})?{space}*$"
+
+
+def _link_scheme_pattern() -> str:
+    """A known scheme, or no ``scheme:`` prefix at all (as ``spec._SCHEME`` reads it)."""
+    schemes = _alternatives("".join(_char_class({c, c.upper()}) for c in s)
+                            for s in LINK_SCHEMES)
+    # The look-ahead also refuses white space, so that the leading run is skipped whole.
+    space = _space()
+    return f"^{space}*(?:{schemes}:|(?!{space}|[a-zA-Z][a-zA-Z0-9+.\\x2d]*:))"
+
+
+# -- vocabulary ----------------------------------------------------------------------------
+
+def _normal(name: str) -> str:
+    """The form ``components.resolve`` looks names up in."""
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _known_names() -> list[str]:
+    """Component ids and aliases in the form the validator looks them up in (an entry of
+    the tables in any other form could never be matched, so it is left out)."""
+    return sorted(n for n in set(comp.CATALOG) | set(comp.ALIASES)
+                  if n == _normal(n) and comp.resolve(n) is not None)
+
+
+def _addon_names() -> list[str]:
+    return [n for n in _known_names() if comp.resolve(n) in ADDONS]
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _rest = text.partition(". ")
+    return head + "." if dot else text
+
+
+def _name_help(name: str) -> str:
+    target = comp.resolve(name)
+    assert target is not None
+    if target != name:
+        return f"Alias of {target}."
+    return _first_sentence(comp.CATALOG[name].what)
+
+
+def _md_list(values: Iterable[str]) -> str:
+    return ", ".join(f"`{v}`" for v in values)
+
+
+# -- schema --------------------------------------------------------------------------------
+
+def _ref(name: str, **annotations: Any) -> dict[str, Any]:
+    return {"$ref": f"#/$defs/{name}", **annotations}
+
+
+def _described(text: str, markdown: str | None = None, **rest: Any) -> dict[str, Any]:
+    return {"description": text, "markdownDescription": markdown or text, **rest}
+
+
+def _names_def(names: list[str], what: str, md: str, error: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        **_described(what, md),
+        "anyOf": [
+            {"enum": names, "enumDescriptions": [_name_help(n) for n in names]},
+            {"pattern": _component_pattern(names), "patternErrorMessage": error},
+        ],
+    }
+
+
+def _list_of(item: str, what: str, md: str, default: list[str],
+             examples: list[Any]) -> dict[str, Any]:
+    """A list of names; one name alone and an empty value (no names) are accepted too."""
+    names = _addon_names() if item == "addon" else _known_names()
+    return {
+        **_described(what, md),
+        "type": ["array", "string", "null"],
+        "items": _ref(item),
+        "pattern": _component_pattern(names),
+        "patternErrorMessage": ("Not an add-on or an alias of one." if item == "addon"
+                                else "Not a known component name or alias."),
+        "default": default,
+        "examples": examples,
+    }
+
+
+def _pool(key: str) -> dict[str, Any]:
+    low, high = LIMITS[key]
+    default = DEFAULTS[key]
+    node = "control-plane node" if key == "control-plane" else "worker"
+    defaults = (comp.CONTROL_PLANE_DEFAULT if key == "control-plane"
+                else comp.WORKER_DEFAULT)
+    text = (f"How many {node}s ({low}-{high}), or a mapping with the count and the "
+            f"components each {node} runs.")
+    md = (f"How many {node}s ({low}-{high}), or `{{count: N, components: [...]}}`.\n\n"
+          f"Without `components`, each {node} runs the kubeadm defaults: "
+          f"{_md_list(defaults)}. `components: []` draws empty machines.")
+    count = {
+        "type": "integer",
+        "minimum": low,
+        "maximum": high,
+        **_described(f"Number of {node}s, {low} to {high}."),
+        "default": default,
+    }
+    return {
+        **_described(text, md),
+        "type": ["integer", "object"],
+        "minimum": low,
+        "maximum": high,
+        "properties": {
+            "count": count,
+            "components": _list_of(
+                "component", f"The components every {node} runs; replaces the defaults.",
+                f"The components every {node} runs, replacing the defaults "
+                f"({_md_list(defaults)}). Names and aliases in any case.",
+                list(defaults), [list(defaults), []]),
+        },
+        "additionalProperties": False,
+        "default": default,
+        "examples": [3, {"count": 3, "components": list(defaults)}],
+    }
+
+
+def _etcd() -> dict[str, Any]:
+    low, high = LIMITS["members"]
+    external = EtcdTopology.EXTERNAL.value
+    return {
+        **_described(
+            "Where etcd runs: 'stacked' on the control-plane nodes, 'external' on its own "
+            "machines, or a mapping with the topology and the number of external members.",
+            "Where etcd runs: `stacked` (one member on each control-plane node, the kubeadm "
+            f"default) or `external` (its own machines), or "
+            f"`{{topology: external, members: N}}` with {low}-{high} members (default 3). "
+            "Names are case-insensitive."),
+        "anyOf": [
+            _ref("topology"),
+            {
+                "type": "object",
+                "properties": {
+                    "topology": _ref("topology"),
+                    "members": {
+                        "type": "integer",
+                        "minimum": low,
+                        "maximum": high,
+                        **_described(f"Number of external etcd members, {low} to {high}; "
+                                     "only with topology: external.",
+                                     f"Number of external etcd members, {low}-{high}; only "
+                                     "with `topology: external`. An odd number gives the "
+                                     "best quorum."),
+                        "default": 3,
+                    },
+                },
+                "additionalProperties": False,
+                # Stacked etcd (also the default topology) has no member count of its own.
+                "if": {"required": ["members"]},
+                "then": {
+                    "required": ["topology"],
+                    "properties": {"topology": {"pattern": _caseless_pattern([external])}},
+                },
+            },
+        ],
+        "default": DEFAULTS["etcd"],
+        "examples": ["stacked", {"topology": external, "members": 3}],
+    }
+
+
+def _load_balancer() -> dict[str, Any]:
+    kinds = list(LB_KINDS)
+    return {
+        **_described(
+            f"The load balancer in front of the API servers: one of {', '.join(kinds)}, or "
+            f"any label of at most {LB_LABEL_MAX} characters. An empty value or false means "
+            "none.",
+            f"The load balancer in front of the API servers: {_md_list(kinds)}, or any "
+            f"label of at most {LB_LABEL_MAX} characters (drawn as is). An empty value or "
+            "`false` means `none`."),
+        "anyOf": [
+            {"enum": kinds},
+            {"type": "string", "pattern": _stripped_text_pattern(LB_LABEL_MAX),
+             "patternErrorMessage": f"A label needs 1 to {LB_LABEL_MAX} characters besides "
+                                    "surrounding white space."},
+            {"enum": [None, False]},
+        ],
+        "default": DEFAULTS["load-balancer"],
+        "examples": ["haproxy", "kube-vip", "F5 BIG-IP"],
+    }
+
+
+def _runtime() -> dict[str, Any]:
+    flavours = sorted(comp.RUNTIME_FLAVOURS)
+    return {
+        "type": "string",
+        **_described(
+            f"The container runtime on every node: {', '.join(RUNTIMES)} (any case).",
+            f"The container runtime on every node: {_md_list(RUNTIMES)} (any case; `crio` "
+            "is accepted too). Dockershim was removed in Kubernetes 1.24."),
+        "anyOf": [
+            {"enum": list(RUNTIMES)},
+            {"pattern": _caseless_pattern(flavours),
+             "patternErrorMessage": f"Use {' or '.join(RUNTIMES)}."},
+        ],
+        "default": DEFAULTS["runtime"],
+    }
+
+
+def _links() -> dict[str, Any]:
+    return {
+        **_described(
+            "Links from the diagram: a component name or alias (every box of it) or a "
+            "machine (cp-N, worker-N, etcd-N) mapped to an http(s) URL, ref:label, "
+            "doc:path or a bare label.",
+            "Makes boxes of the diagram clickable. Keys: a component name or alias (links "
+            "every box of that component) or a machine such as `cp-1`, `worker-2` or "
+            "`etcd-3`. Values: an `http(s)://` URL, `ref:label`, `doc:/path` or a bare "
+            f"label (a Sphinx label), at most {MAX_LINK} characters."),
+        "type": ["object", "null"],
+        "propertyNames": {
+            "anyOf": [
+                _ref("component"),
+                {"pattern": MACHINE.pattern,
+                 "patternErrorMessage": "Use a component name or a machine such as cp-1."},
+            ],
+        },
+        "additionalProperties": _ref("link-target"),
+        "examples": [{"etcd": "https://etcd.io/docs/", "cp-1": "doc:/guide/cli"}],
+    }
+
+
+def _link_target() -> dict[str, Any]:
+    allowed = ", ".join(f"{s}:" for s in LINK_SCHEMES)
+    return {
+        "type": "string",
+        **_described(
+            f"An http(s) URL, ref:label, doc:path or a bare Sphinx label; at most "
+            f"{MAX_LINK} characters.",
+            "Where the box links to: an `http://` or `https://` URL, `ref:label` (a Sphinx "
+            "label), `doc:/path` (a document) or a bare Sphinx label. Other schemes "
+            f"(`mailto:`, `javascript:`, ...) are refused; at most {MAX_LINK} characters."),
+        "allOf": [
+            {"pattern": _stripped_text_pattern(MAX_LINK),
+             "patternErrorMessage": f"A link target needs 1 to {MAX_LINK} characters besides "
+                                    "surrounding white space."},
+            {"pattern": _link_scheme_pattern(),
+             "patternErrorMessage": f"Only these schemes are allowed: {allowed}"},
+        ],
+        "examples": ["https://etcd.io/docs/", "ref:api-chapter", "doc:/guide/cli",
+                     "some-label"],
+    }
+
+
+def _properties() -> dict[str, dict[str, Any]]:
+    builders: dict[str, dict[str, Any]] = {
+        "title": {
+            "type": "string",
+            **_described("Title of the diagram, used when the directive has no argument "
+                         "(spec files, the k8sarch command).",
+                         "Title of the diagram, used when the directive has no argument "
+                         "(spec files, the `k8sarch` command)."),
+            "examples": ["Production cluster"],
+        },
+        "control-plane": _pool("control-plane"),
+        "workers": _pool("workers"),
+        "etcd": _etcd(),
+        "load-balancer": _load_balancer(),
+        "clients": _list_of(
+            "component", "Components drawn outside the cluster, usually kubectl.",
+            "Components drawn outside the cluster, usually `kubectl`. A name alone or an "
+            "empty value (no clients) works too.", DEFAULTS["clients"], [["kubectl"], []]),
+        "runtime": _runtime(),
+        "addons": _list_of(
+            "addon", f"Cluster add-ons to draw: {', '.join(ADDONS)} or a part of them.",
+            f"Cluster add-ons to draw: {_md_list(ADDONS)} or a part of them (aliases such "
+            "as `dns` or `calico` work).", DEFAULTS["addons"], [list(ADDONS)]),
+        "links": _links(),
+    }
+    missing = [key for key in KEYS if key not in builders]
+    extra = [key for key in builders if key not in KEYS]
+    if missing or extra:
+        raise RuntimeError(f"schema and validator keys differ: missing {missing}, extra {extra}")
+    return {key: builders[key] for key in KEYS}
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12, read the same way by draft-07 tools) of a spec."""
+    if MACHINE.flags & ~re.UNICODE:
+        raise RuntimeError("spec.MACHINE has flags that the schema cannot express")
+    properties = _properties()
+    for key, allowed in (("control-plane", POOL_KEYS), ("workers", POOL_KEYS)):
+        if tuple(properties[key]["properties"]) != allowed:
+            raise RuntimeError(f"schema and validator keys of {key} differ")
+    if tuple(properties["etcd"]["anyOf"][1]["properties"]) != ETCD_KEYS:
+        raise RuntimeError("schema and validator keys of etcd differ")
+    return {
+        "$schema": DIALECT,
+        "$id": SCHEMA_ID,
+        "title": "k8s-cluster spec",
+        **_described(
+            "A Kubernetes cluster for the k8s-cluster directive of sphinx-k8sarch and the "
+            "k8sarch command. Every key is optional; names are case-insensitive.",
+            "A Kubernetes cluster for the `k8s-cluster` directive of sphinx-k8sarch and the "
+            "`k8sarch` command. Every key is optional; component names and aliases are "
+            "case-insensitive. Not for kind, kubeadm or k3d files, which have schemas of "
+            "their own."),
+        "type": ["object", "null"],
+        "properties": properties,
+        "additionalProperties": False,
+        "examples": [{"control-plane": 3, "workers": 3, "etcd": "stacked",
+                      "load-balancer": "haproxy", "clients": ["kubectl"]}],
+        "$defs": {
+            "addon": _names_def(
+                _addon_names(), f"An add-on: {', '.join(ADDONS)} or an alias of one.",
+                f"An add-on: {_md_list(ADDONS)} or an alias of one, in any case.",
+                f"Not an add-on; add-ons are {', '.join(ADDONS)} and their aliases."),
+            "component": _names_def(
+                _known_names(), "A Kubernetes component or an alias of one, in any case.",
+                "A Kubernetes component or an alias of one, in any case (`DB-ETCD` is "
+                "`etcd`); `_` or a space may stand for `-`.",
+                "Not a known component name or alias."),
+            "link-target": _link_target(),
+            "topology": {
+                "type": "string",
+                **_described("stacked or external (any case)."),
+                "anyOf": [
+                    {"enum": [t.value for t in EtcdTopology]},
+                    {"pattern": _caseless_pattern(t.value for t in EtcdTopology),
+                     "patternErrorMessage": "Use stacked or external."},
+                ],
+            },
+        },
+    }
+
+
+def schema_text() -> str:
+    """The schema as JSON: two-space indents, ASCII only, one final newline, the same
+    bytes on every run."""
+    return json.dumps(build_schema(), indent=2, ensure_ascii=True) + "\n"
