@@ -52,6 +52,7 @@ def test_every_problem_is_one_located_warning(html: SphinxTestApp) -> None:
             # Errors inside a spec file point at the line in that file.
             "specs/bad.yaml:3 [k8sarch.type]",
             "specs/badlink.yaml:3 [k8sarch.link]",
+            "specs/kind-old.yaml:2 [k8sarch.import]",
             # Problems with the file itself point at the directive.
             f"{page}:{lines['outside']} [k8sarch.file]",
             f"{page}:{lines['missing']} [k8sarch.file]",
@@ -68,11 +69,19 @@ def test_spec_file_draws_with_its_title_and_the_page_goes_on(html: SphinxTestApp
                                                              syntax: str) -> None:
     soup = _soup(Path(html.outdir), f"{syntax}/page.html")
     figures = soup.select("figure.k8sarch-figure")
-    # ha.yaml and badlink.yaml draw; bad, outside and missing give warnings only.
-    assert len(figures) == 2
+    # ha, badlink and kubeadm draw; bad, outside, missing and kind-old give warnings only.
+    assert len(figures) == 3
     assert figures[0].find("figcaption").get_text(strip=True).startswith("HA from a file")
     assert "worker-2" in figures[0].find("svg").get_text(" ")
     assert "Paragraph after all." in soup.get_text()
+    # The kubeadm file: counts from the options, external etcd and the endpoint from it.
+    kubeadm = figures[2]
+    assert kubeadm.find("figcaption").get_text(strip=True).startswith("kubeadm from a file")
+    text = kubeadm.find("svg").get_text(" ")
+    for machine in ("cp-3", "worker-2", "etcd-3", "k8s-api.example.com"):
+        assert machine in text
+    desc = kubeadm.find("desc").get_text()
+    assert "3 control-plane nodes" in desc and "3 dedicated etcd hosts" in desc
 
 
 @pytest.mark.parametrize("syntax", PAGES)
@@ -140,18 +149,23 @@ def test_editing_a_spec_file_rebuilds_the_pages_that_use_it(tmp_path: Path,
     assert "0 added, 2 changed, 0 removed" in status, status
 
 
-@pytest.mark.parametrize("buildername", ["dirhtml", "singlehtml"])
+@pytest.mark.parametrize("buildername", ["dirhtml", "singlehtml", "epub"])
 def test_links_are_right_in_other_html_builders(tmp_path: Path, make_app: MakeApp,
                                                 buildername: str) -> None:
     app = build(make_app, _copy(tmp_path), buildername)
     outdir = Path(app.outdir)
-    page = "rst/page/index.html" if buildername == "dirhtml" else "index.html"
+    page = {"dirhtml": "rst/page/index.html", "singlehtml": "index.html",
+            "epub": "rst/page.xhtml"}[buildername]
     soup = _soup(outdir, page)
     svg = soup.select("div.k8sarch-diagram svg")[0]
     hrefs = {a.get("aria-label", ""): a["href"] for a in svg.find_all("a")}
+    assert hrefs["kube-apiserver"] == KUBE_APISERVER_DOC
     if buildername == "dirhtml":
         assert hrefs["cp-1"] == "../../other/#other-target"
         assert hrefs["worker-1"] == "../../other/"
+    elif buildername == "epub":
+        assert hrefs["cp-1"] == "../other.xhtml#other-target"
+        assert hrefs["worker-1"] == "../other.xhtml"
     else:
         # One page: every link is an anchor that exists on it.
         for key in ("cp-1", "worker-1", "kube-scheduler"):
