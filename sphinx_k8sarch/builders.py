@@ -60,35 +60,53 @@ def _render(translator: Any, node: k8sarch_diagram, fmt: str, key: str) -> Path 
 
 
 def _failed(builder: Builder, node: nodes.Element, reason: str) -> None:
-    # One actionable warning per build (per worker process under -j), not one per diagram.
-    if not getattr(builder, "_k8sarch_warned", False):
-        builder._k8sarch_warned = True  # type: ignore[attr-defined]
-        warn(f"cannot render k8s-cluster diagrams: {reason}. Install the renderer with "
-             "'pip install graphviz-pure', or set k8sarch_renderer in conf.py to a Graphviz "
-             "'dot' executable; the text description is shown instead",
-             Subtype.RENDER, _location(node))
-    # Remember the document so the next incremental build tries (and reports) it again.
+    """Remember the failure in a marker file; :func:`report_failures` turns the markers
+    into one warning per build, in the main process, however many writer processes
+    ``-j`` forks; the next build reads the marked documents again (:func:`failed_docs`)."""
     docname = builder.env.path2doc(node.source) if node.source else None
-    if docname:
-        marker = cache_dir(builder.doctreedir) / FAILED_DIR
-        marker.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha1(docname.encode()).hexdigest()[:16]
-        (marker / digest).write_text(docname, encoding="utf-8")
+    location = _location(node)
+    marker = cache_dir(builder.doctreedir) / FAILED_DIR
+    marker.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha1(f"{docname}\0{location}".encode()).hexdigest()[:16]
+    (marker / digest).write_text(f"{docname or ''}\n{location}\n{reason}", encoding="utf-8")
+
+
+def _markers(doctreedir: str | os.PathLike[str]) -> list[tuple[Path, str, str, str]]:
+    """(file, docname, location, reason) of each failure marker, in a stable order."""
+    folder = cache_dir(doctreedir) / FAILED_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        parts = entry.read_text(encoding="utf-8").split("\n", 2)
+        docname, location, reason = [*parts, "", ""][:3]
+        found.append((entry, docname, location, reason))
+    return sorted(found, key=lambda item: item[1:])
+
+
+def report_failures(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: one actionable warning for all the diagrams that failed."""
+    failures = _markers(app.doctreedir)
+    if exception is not None or not failures:
+        return
+    _entry, _docname, location, reason = failures[0]
+    more = f" ({len(failures)} diagrams)" if len(failures) > 1 else ""
+    warn(f"cannot render k8s-cluster diagrams{more}: {reason}. Install the renderer with "
+         "'pip install graphviz-pure', or set k8sarch_renderer in conf.py to a Graphviz "
+         "'dot' executable; the text description is shown instead",
+         Subtype.RENDER, location or None)
 
 
 def failed_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
                 removed: set[str]) -> list[str]:
-    """``env-get-outdated``: documents whose diagrams failed to render last time."""
-    marker = cache_dir(app.doctreedir) / FAILED_DIR
-    if not marker.is_dir():
-        return []
+    """``env-get-outdated``: documents whose diagrams failed to render last time. The
+    markers are consumed, so those left at the end of a build are that build's own."""
     docs = []
-    for entry in sorted(marker.iterdir()):
-        docname = entry.read_text(encoding="utf-8")
+    for entry, docname, _location, _reason in _markers(app.doctreedir):
         entry.unlink(missing_ok=True)
         if docname in env.all_docs and docname not in removed:
             docs.append(docname)
-    return docs
+    return sorted(set(docs))
 
 
 # -- stale renders ---------------------------------------------------------------------------

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .builders import VISITORS, failed_docs, merge_info, purge_doc, remove_stale, skip
+from .builders import (
+    VISITORS,
+    failed_docs,
+    merge_info,
+    purge_doc,
+    remove_stale,
+    report_failures,
+    skip,
+)
 from .config import setup_config
 from .directive import K8sClusterDirective
 from .domain import K8sDomain, missing_reference
@@ -38,3 +46,4 @@ def setup_extension(app: Sphinx) -> None:
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", remove_stale)
+    app.connect("build-finished", report_failures)
