@@ -236,7 +236,8 @@ def text_visit(self: Any, node: k8sarch_diagram) -> None:
 
 def man_visit(self: Any, node: k8sarch_diagram) -> None:
     lines = [node["title"], *node["topology"]]
-    body = "\n".join(self.deunicode(line).replace("\\", "\\e").replace("-", "\\-")
+    # A leading "\&" (roff's zero-width space): a line starting with "." or "'" is a request.
+    body = "\n".join("\\&" + self.deunicode(line).replace("\\", "\\e").replace("-", "\\-")
                      for line in lines)
     self.body.append(f"\n.sp\n.nf\n{body}\n.fi\n")
     raise nodes.SkipNode

@@ -46,6 +46,12 @@ def _family(node: GNode) -> str:
     return CATALOG[node.component].role.value
 
 
+def _text(value: str) -> str:
+    """Text drawn as written: no ``\\N``/``\\l`` escapes, no ``<…>`` HTML labels, no entities
+    (``graphviz.quote`` alone keeps all three active, and a trailing backslash breaks DOT)."""
+    return graphviz.escape(value.replace("&", "&amp;"))
+
+
 def _wrap(label: str, width: int = 16) -> str:
     """Break long hyphenated names after a hyphen, keeping machines narrow."""
     if len(label) <= width or "-" not in label[:width]:
@@ -68,7 +74,7 @@ def _node_attrs(node: GNode) -> dict[str, str]:
     if node.highlighted:
         classes.append("k8s-highlight")
     attrs = {
-        "label": label,
+        "label": _text(label),
         "id": f"n-{node.id}",
         "class": " ".join(classes),
         "style": style,
@@ -78,7 +84,7 @@ def _node_attrs(node: GNode) -> dict[str, str]:
     }
     if node.component != "collapsed":
         attrs["URL"] = f"#k8s-comp-{node.component}"
-        attrs["tooltip"] = node.label
+        attrs["tooltip"] = _text(node.label)
     return attrs
 
 
@@ -113,10 +119,10 @@ def _group(parent: graphviz.Digraph, group: GGroup, linked: frozenset[str]
     with parent.subgraph(name=f"cluster_{group.id}") as sub:
         if group.label in linked:
             # Resolved per builder like component links (see svg.LINK_PREFIX).
-            sub.attr(URL=f"#k8s-comp-{group.label}", tooltip=group.label)
+            sub.attr(URL=f"#k8s-comp-{group.label}", tooltip=_text(group.label))
         classes = f"k8s-group k8s-group--{group.kind}" + (" k8s-highlight" if group.highlighted
                                                           else "")
-        sub.attr(label=group.label, id=f"g-{group.id}", style="rounded,filled" + (
+        sub.attr(label=_text(group.label), id=f"g-{group.id}", style="rounded,filled" + (
             ",dashed" if group.kind == "collapsed" else ""), fillcolor=fill,
             color=HIGHLIGHT[1] if group.highlighted else border,
             penwidth="2.5" if group.highlighted else "1.2", fontsize="13", margin="10")
@@ -163,7 +169,7 @@ def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     dot = graphviz.Digraph("k8sarch", strict=False)
     dot.attr("graph", rankdir="LR", newrank="true", compound="true", nodesep="0.2",
              ranksep="0.45", fontname=FONT, fontsize="13", bgcolor="transparent",
-             tooltip=graph.title or "Kubernetes cluster", **{"class": "k8sarch"})
+             tooltip=_text(graph.title or "Kubernetes cluster"), **{"class": "k8sarch"})
     if dpi:
         dot.attr("graph", dpi=str(dpi), bgcolor="white")
     dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",

@@ -19,6 +19,7 @@ from .directive import K8sClusterDirective
 from .domain import K8sDomain, missing_reference
 from .i18n import DOMAIN, LOCALE_DIR
 from .nodes import k8sarch_diagram, k8sarch_link
+from .pages import skip_undecodable
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,6 +44,7 @@ def setup_extension(app: Sphinx) -> None:
     app.connect("warn-missing-reference", missing_reference)
     app.connect("builder-inited", _add_static)
     app.connect("env-get-outdated", failed_docs)
+    app.connect("env-before-read-docs", skip_undecodable)
     app.connect("env-purge-doc", purge_doc)
     app.connect("env-merge-info", merge_info)
     app.connect("build-finished", remove_stale)

@@ -104,7 +104,8 @@ def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise RenderError(f"{path!r} exited with status {done.returncode}"
                               + (f": {detail[-1]}" if detail else ""))
-        head = tmp.read_bytes()[:16]
+        with tmp.open("rb") as written:  # only the head: garbage may be huge
+            head = written.read(64)
         if not head.lstrip().startswith(MAGIC[fmt]):
             raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
     return target, True

@@ -42,6 +42,7 @@ from .spec import (
     MAX_LINK,
     POOL_KEYS,
     RUNTIMES,
+    TITLE_MAX,
 )
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -411,6 +412,7 @@ def _properties() -> dict[str, dict[str, Any]]:
     builders: dict[str, dict[str, Any]] = {
         "title": {
             "type": "string",
+            "maxLength": TITLE_MAX,
             **_described("Title of the diagram, used when the directive has no argument "
                          "(spec files, the k8sarch command).",
                          "Title of the diagram, used when the directive has no argument "

@@ -30,6 +30,8 @@ MAX_LINK = 2000
 LINK_SCHEMES = ("http", "https", "ref", "doc")
 #: Longest load-balancer label, counted after stripping white space.
 LB_LABEL_MAX = 60
+#: Longest title: it is drawn as the picture's tooltip and read out as its name.
+TITLE_MAX = 200
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -183,6 +185,10 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
     spec_title = data.get("title", "")
     if not isinstance(spec_title, str):
         check.error(("title",), Subtype.TYPE, f"title must be text, not {_describe(spec_title)}")
+        spec_title = ""
+    elif len(spec_title) > TITLE_MAX:
+        check.error(("title",), Subtype.VALUE,
+                    f"title is {len(spec_title)} characters long; the limit is {TITLE_MAX}")
         spec_title = ""
 
     etcd, members = _etcd(check, data.get("etcd", "stacked"))

@@ -14,14 +14,56 @@ ET.register_namespace("xlink", XLINK_NS)
 _S = f"{{{SVG_NS}}}"
 _HREF = f"{{{XLINK_NS}}}href"
 _XTITLE = f"{{{XLINK_NS}}}title"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
 LINK_PREFIX = "#k8s-comp-"
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+#: Browsers drop these before reading a URL's scheme: ``java\tscript:`` is ``javascript:``.
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+
+#: Elements Graphviz writes (plus harmless text and shape elements). Everything else is
+#: dropped with its content: script, style, foreignObject, iframe, image and use (which
+#: load other documents), animate and set (which can rewrite an href into
+#: ``javascript:``), and any element outside the SVG namespace (an XHTML ``script``
+#: inside the SVG runs in XHTML output such as EPUB).
+ALLOWED = frozenset({
+    "svg", "g", "title", "desc", "a", "polygon", "polyline", "path", "ellipse", "circle",
+    "rect", "line", "text", "tspan", "defs", "linearGradient", "radialGradient", "stop",
+})
+#: The only attributes in a namespace that are kept: xlink href and title (rewritten on
+#: links, hrefs dropped elsewhere) and ``xml:space``/``xml:lang`` on text. Not
+#: ``xml:base``, which would change what a relative link points at.
+_NS_ATTRS = frozenset({_HREF, _XTITLE, f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang"})
+#: CSS that can fetch or run something; Graphviz only writes colours (gradient stops).
+_UNSAFE_STYLE = re.compile(r"url\s*\(|expression|javascript|@import|behavior|binding|\\",
+                           re.IGNORECASE)
+
+
+#: Characters XML 1.0 forbids: C0 controls but tab and newlines, U+FFFE and U+FFFF (and,
+#: in text, lone surrogates). Graphviz copies them from a title or label (a YAML ``"\e"``
+#: escape, a directive argument) into SVG that then cannot be parsed, and the diagram
+#: failed with a renderer warning. In UTF-8 these bytes never occur inside another
+#: character, so they are replaced with U+FFFD, visibly, before parsing.
+_NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_REPLACEMENT = "\ufffd"
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub(_REPLACEMENT, text)
 
 
 def safe_href(href: str) -> bool:
-    """Relative links and http(s) only: never ``javascript:``, ``data:`` and the like."""
-    match = _SCHEME.match(href)
-    return match is None or match.group(1).lower() in ("http", "https")
+    """Relative links and http(s) only: never ``javascript:``, ``data:`` and the like,
+    however the scheme is disguised with leading blanks, controls, tabs or newlines."""
+    cleaned = _URL_IGNORED.sub("", href).lstrip("".join(map(chr, range(0x21))))
+    match = _SCHEME.match(cleaned)
+    if match is None:
+        # No scheme: a relative link, unless a colon before any / ? # would still make a
+        # browser read one (``jav&#x0;ascript:`` and the like).
+        head = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+        return ":" not in head
+    return match.group(1).lower() in ("http", "https")
 
 
 def inline_svg(data: bytes, prefix: str, title: str, description: str,
@@ -29,21 +71,29 @@ def inline_svg(data: bytes, prefix: str, title: str, description: str,
     """Return an ``<svg>`` element ready to inline: ids prefixed, no scripts or event
     handlers, ``role="img"`` with a title and a description, component links mapped
     through ``link`` (a component name → URL, or None to drop the link)."""
-    root = ET.fromstring(data)
+    root = ET.fromstring(_NOT_XML_BYTES.sub(_REPLACEMENT.encode(), data))
+    if root.tag != f"{_S}svg":
+        # Valid XML from a broken renderer: reported like unreadable SVG by the caller.
+        raise ET.ParseError(f"the root element is {root.tag!r}, not an SVG <svg>")
+    _clean_attributes(root)  # <svg onload=…>: _clean only visits children
     # Natural size in CSS pixels (Graphviz writes points): the diagram never grows past
     # it, and CSS (max-width: 100%; height: auto) shrinks it to narrow columns.
     for attr in ("width", "height"):
         value = root.get(attr, "")
         if value.endswith("pt"):
-            root.set(attr, str(round(float(value[:-2]) * 4 / 3)))
+            try:
+                points = float(value[:-2])
+                root.set(attr, str(round(points * 4 / 3)))
+            except (ValueError, OverflowError):  # "xpt", "nanpt", "1e999pt": no size
+                del root.attrib[attr]
     root.set("role", "img")
     root.set("class", "k8sarch-svg")
     root.set("aria-labelledby", f"{prefix}-title {prefix}-desc")
     _clean(root, prefix, link)
     title_el = ET.Element(f"{_S}title", {"id": f"{prefix}-title"})
-    title_el.text = title
+    title_el.text = xml_text(title)
     desc_el = ET.Element(f"{_S}desc", {"id": f"{prefix}-desc"})
-    desc_el.text = description
+    desc_el.text = xml_text(description)
     root.insert(0, desc_el)
     root.insert(0, title_el)
     return ET.tostring(root, encoding="unicode")
@@ -61,7 +111,7 @@ def _clean(element: ET.Element, prefix: str, link: Callable[[str], str | None]) 
             del element[index]
             continue
         tag = child.tag.removeprefix(_S)
-        if tag in ("script", "foreignObject", "iframe", "style"):
+        if tag not in ALLOWED or child.tag == tag:  # not allowed, or not in the SVG namespace
             del element[index]
             continue
         if tag == "title" and "graph" in _classes(element):
@@ -79,9 +129,7 @@ def _clean(element: ET.Element, prefix: str, link: Callable[[str], str | None]) 
             title = child.attrib.pop(_XTITLE, None)
             if title:
                 child.set("aria-label", title)
-        for attr in list(child.attrib):
-            if attr.lower().startswith("on"):
-                del child.attrib[attr]
+        _clean_attributes(child)
         if "id" in child.attrib:
             child.set("id", f"{prefix}-{child.get('id')}")
         if tag == "title" and _classes(element) & {"node", "edge", "cluster"}:
@@ -90,3 +138,16 @@ def _clean(element: ET.Element, prefix: str, link: Callable[[str], str | None]) 
             child.text = " ".join(t for t in texts if t)
         _clean(child, prefix, link)
         index += 1
+
+
+def _clean_attributes(element: ET.Element) -> None:
+    """Drop event handlers (``onload``, also namespaced or in any case), other attributes
+    in a namespace, links anywhere but on ``<a>`` (which :func:`_clean` checks) and
+    styles that load or run something."""
+    is_link = element.tag == f"{_S}a"
+    for attr, value in list(element.attrib.items()):
+        local = attr.rpartition("}")[2].lower()
+        if (local.startswith("on") or (attr.startswith("{") and attr not in _NS_ATTRS)
+                or (local == "href" and not is_link)
+                or (local == "style" and _UNSAFE_STYLE.search(value))):
+            del element.attrib[attr]

@@ -19,10 +19,64 @@ Path = tuple[str | int, ...]
 MAX_NODES = 5_000
 MAX_DEPTH = 20
 MAX_TEXT = 200_000
+#: Longest integer literal. Python refuses to turn integers of more than 4300 digits into
+#: text (``int()`` and ``str()`` raise ValueError), and a hex or sexagesimal literal gets
+#: there from fewer characters; no count in a spec needs more than a few digits.
+MAX_NUMBER = 200
+
+
+class _TooBigError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        self.line = line
+        self.message = message
+
+
+def _too_deep(line: int) -> _TooBigError:
+    return _TooBigError(line, f"spec is nested more than {MAX_DEPTH} levels deep")
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+#: Tags a collection may carry: the defaults plus the other SafeLoader types built from a
+#: mapping (!!set) or a sequence (!!omap, !!pairs). Anything else, such as
+#: ``!!python/object/apply:os.system [...]``, was silently read as a plain list or mapping.
+_COLLECTION_TAGS: dict[type[yaml.CollectionNode], set[str]] = {
+    yaml.MappingNode: {"tag:yaml.org,2002:map", "tag:yaml.org,2002:set"},
+    yaml.SequenceNode: {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap",
+                        "tag:yaml.org,2002:pairs"},
+}
 
 
 class _SpecLoader(yaml.SafeLoader):
     """SafeLoader with no extra constructors; used only to compose and build scalars."""
+
+    _depth = 0
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        #: id of a mapping node → ids of the key nodes written in it (not merged in).
+        self.own_keys: dict[int, set[int]] = {}
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        # Flattening puts the merged pairs (<<) before the mapping's own ones and deletes
+        # the merge keys; remember which keys were the mapping's own, so that _convert can
+        # tell an override of a merged key (allowed) from a real duplicate key.
+        if id(node) not in self.own_keys:
+            self.own_keys[id(node)] = {id(key) for key, _value in node.value
+                                       if key.tag != _MERGE}
+        super().flatten_mapping(node)
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        # PyYAML composes recursively, a few Python frames per level: a thousand nested
+        # brackets overflowed the stack (RecursionError) before _convert could refuse them.
+        # Same limit and line as _convert's check (the root is depth 0 there, 1 here).
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                event = self.peek_event()
+                raise _too_deep(event.start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 @dataclass
@@ -41,17 +95,25 @@ class Loaded:
         return self.lines.get((), 1)
 
 
-class _TooBigError(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        self.line = line
-        self.message = message
-
-
 def _problem_line(exc: yaml.YAMLError, text: str) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     # An error "at the end of input" must still point at a line of the spec.
     return max(1, min(line, len(text.splitlines())))
+
+
+def _problem(exc: yaml.YAMLError, text: str) -> str:
+    """The problem, plus where the construct it belongs to started when that is on an
+    earlier line: an unclosed bracket or quote is only noticed lines later, at the line the
+    diagnostic points at."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    start = getattr(exc, "context_mark", None)
+    if context and start is not None and start.line + 1 < _problem_line(exc, text):
+        # Relative: the directive reports lines of the page, not of the spec.
+        above = _problem_line(exc, text) - start.line - 1
+        problem += f" ({context} that starts {above} line{'s' if above > 1 else ''} above)"
+    return str(problem)
 
 
 def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
@@ -76,9 +138,11 @@ def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic
             Diagnostic(1, Severity.ERROR, Subtype.SIZE,
                        f"spec is {len(text)} characters long; the limit is {MAX_TEXT}")
         ]
-    loader = _SpecLoader(text)
     roots: list[yaml.Node] = []
+    loader: _SpecLoader | None = None
     try:
+        # The reader checks the whole text for characters YAML forbids while constructing.
+        loader = _SpecLoader(text)
         if single:
             root = loader.get_single_node()
             if root is not None:
@@ -88,14 +152,27 @@ def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic
                 node = loader.get_node()
                 if node is not None:
                     roots.append(node)
+    except yaml.reader.ReaderError as exc:
+        # Control characters (NUL, ESC, DEL, …) and lone surrogates. The error carries a
+        # character offset rather than a mark; everything before it is printable, so
+        # splitlines() counts the same line breaks as YAML does.
+        line = len((text[:exc.position] + "x").splitlines())
+        return None, [
+            Diagnostic(line, Severity.ERROR, Subtype.YAML,
+                       f"the spec contains the control character U+{exc.character:04X}, "
+                       "which YAML does not allow; delete it or write it as an escape in a "
+                       "double-quoted string")
+        ]
+    except _TooBigError as exc:
+        return None, [Diagnostic(exc.line, Severity.ERROR, Subtype.SIZE, exc.message)]
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [
             Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
-                       f"YAML syntax error: {problem}")
+                       f"YAML syntax error: {_problem(exc, text)}")
         ]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     diagnostics: list[Diagnostic] = []
     budget = [MAX_NODES]
     documents: list[Loaded] = []
@@ -110,7 +187,7 @@ def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic
     return documents, diagnostics
 
 
-def _build(loader: yaml.SafeLoader, root: yaml.Node, text: str, budget: list[int],
+def _build(loader: _SpecLoader, root: yaml.Node, text: str, budget: list[int],
            loaded: Loaded, diagnostics: list[Diagnostic]) -> Diagnostic | None:
     try:
         loaded.data = _convert(loader, root, (), 0, budget, loaded, diagnostics)
@@ -124,7 +201,7 @@ def _build(loader: yaml.SafeLoader, root: yaml.Node, text: str, budget: list[int
 
 
 def _convert(
-    loader: yaml.SafeLoader,
+    loader: _SpecLoader,
     node: yaml.Node,
     path: Path,
     depth: int,
@@ -140,11 +217,18 @@ def _convert(
         raise _TooBigError(line, f"spec expands to more than {MAX_NODES} values "
                             "(a YAML alias bomb?); write it out plainly")
     if depth > MAX_DEPTH:
-        raise _TooBigError(line, f"spec is nested more than {MAX_DEPTH} levels deep")
+        raise _too_deep(line)
     loaded.lines.setdefault(path, line)
+    allowed = _COLLECTION_TAGS.get(type(node)) if isinstance(node, yaml.CollectionNode) else None
+    if allowed is not None and node.tag not in allowed:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"could not determine a constructor for the tag {node.tag!r}",
+            node.start_mark)
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)  # resolves YAML merge keys (<<) like SafeLoader does
+        own = loader.own_keys.get(id(node), set())
         result: dict[Any, Any] = {}
+        merged: set[Any] = set()  # keys whose value came in with <<
         for key_node, value_node in node.value:
             key = _convert(loader, key_node, (*path, "<key>"), depth + 1, budget, loaded,
                            diagnostics)
@@ -152,7 +236,15 @@ def _convert(
                 raise yaml.constructor.ConstructorError(
                     None, None, "a mapping key must be a plain value", key_node.start_mark)
             key_line = key_node.start_mark.line + 1
-            if key in result:
+            if id(key_node) not in own:
+                # Merged in: of several merged mappings the first one wins (YAML merge
+                # key spec); the mapping's own keys, which come later, override them.
+                if key in result:
+                    continue
+                merged.add(key)
+            elif key in merged:
+                merged.discard(key)  # ``<<: *base`` then ``count: 5``: an override, no error
+            elif key in result:
                 diagnostics.append(Diagnostic(key_line, Severity.ERROR, Subtype.DUPLICATE_KEY,
                                               f"duplicate key {key!r}"))
             child = (*path, str(key))
@@ -168,4 +260,19 @@ def _convert(
             items.append(_convert(loader, item, (*path, index), depth + 1, budget, loaded,
                                   diagnostics))
         return items
-    return loader.construct_object(node, deep=True)
+    if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_NUMBER:
+        raise _TooBigError(line, f"a number written with {len(node.value)} characters is too "
+                           "long to be a count")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        raise
+    except (ValueError, LookupError, TypeError, AttributeError) as exc:
+        # PyYAML's scalar constructors trust the resolver: an impossible date such as
+        # ``2024-13-01`` (resolved as a timestamp), or an explicit tag on text that does
+        # not fit it (``!!int abc``, ``!!bool x``), raised a bare Python error.
+        tag = node.tag.rsplit(":", 1)[-1]
+        shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{shown!r} is not a valid {tag} ({exc}); quote it to use it as "
+            "text", node.start_mark) from exc
