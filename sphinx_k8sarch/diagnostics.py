@@ -51,7 +51,9 @@ class Subtype(StrEnum):
     """An imported kind, kubeadm or k3d file is of an unsupported kind or version, or holds
     a field that changes the architecture and is not understood."""
     FILE = "file"
-    """A spec file cannot be read, is not UTF-8, or lies outside the source directory."""
+    """A spec file cannot be read, is not UTF-8, or lies outside the source directory; or a
+    page does not decode with ``source_encoding`` (it is left out instead of stopping the
+    build)."""
     LINK = "link"
     """A ``links:`` target in a spec does not resolve to a label, document or URL."""
     RENDER = "render"
