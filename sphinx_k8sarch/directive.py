@@ -20,7 +20,7 @@ from .config import get_config
 from .describe import alt_text, topology_lines
 from .diagnostics import Severity, Subtype
 from .domain import K8sDomain
-from .dot import to_dot
+from .dot import to_dots
 from .findings import NOTES, automatic_notes, summary
 from .graph import build_graph
 from .i18n import N_, Translator
@@ -238,8 +238,7 @@ class K8sClusterDirective(SphinxDirective):
         described.update(anchors)
 
         diagram = k8sarch_diagram()
-        diagram["dot"] = to_dot(graph)
-        diagram["dot_print"] = to_dot(graph, dpi=config.latex_dpi)
+        diagram["dot"], diagram["dot_print"] = to_dots(graph, config.latex_dpi)
         note_sources(self.env, [diagram["dot"], diagram["dot_print"]])
         diagram["prefix"] = prefix
         diagram["lang"] = _.lang

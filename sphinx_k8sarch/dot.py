@@ -6,11 +6,61 @@ restyles the same SVG classes with CSS custom properties for light and dark them
 
 from __future__ import annotations
 
+from functools import cache
 from itertools import pairwise
 
 import graphviz
 
 from .graph import GEdge, GGroup, GNode, Graph
+
+
+@cache
+def _quote_typed(kind: type, identifier: str) -> str:
+    # Keyed on the type too: graphviz.escape() returns a str subclass that equals the
+    # plain string but must be quoted differently.
+    return str(graphviz.quoting.quote(identifier))
+
+
+def _quote(identifier: str) -> str:
+    return _quote_typed(type(identifier), identifier)
+
+
+def _a_list(label: str | None = None, kwargs: dict[str, str] | None = None,
+            attributes: dict[str, str] | None = None) -> str:
+    """``graphviz.quoting.a_list`` with memoised quoting (same output: sorted pairs)."""
+    result = [f"label={_quote(label)}"] if label is not None else []
+    for mapping in (kwargs, attributes):
+        if mapping:
+            result += [f"{_quote(k)}={_quote(v)}" for k, v in sorted(mapping.items())
+                       if v is not None]
+    return " ".join(result)
+
+
+def _attr_list(label: str | None = None, kwargs: dict[str, str] | None = None,
+               attributes: dict[str, str] | None = None) -> str:
+    content = _a_list(label, kwargs=kwargs, attributes=attributes)
+    return f" [{content}]" if content else ""
+
+
+@cache
+def _quote_edge_typed(kind: type, identifier: str) -> str:
+    return str(graphviz.quoting.quote_edge(identifier))
+
+
+def _quote_edge(identifier: str) -> str:
+    return _quote_edge_typed(type(identifier), identifier)
+
+
+class _Digraph(graphviz.Digraph):
+    """``graphviz.Digraph`` with memoised quoting: the quoting is still the package's own,
+    but a diagram repeats the same few hundred names and values, and quoting them over and
+    over was most of the time spent building DOT."""
+
+    _quote = staticmethod(_quote)
+    _quote_edge = staticmethod(_quote_edge)
+    _a_list = staticmethod(_a_list)
+    _attr_list = staticmethod(_attr_list)
+
 
 FONT = "Arimo"  # bundled with graphviz-pure; metric-compatible with Arial/Helvetica
 
@@ -166,12 +216,33 @@ def _edge(dot: graphviz.Digraph, edge: GEdge, levels: dict[str, int], show_label
 
 
 def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
-    dot = graphviz.Digraph("k8sarch", strict=False)
+    """DOT for the screen (transparent, resolution-free), or with ``dpi`` for raster and
+    print output (white background)."""
+    dot = _build(graph)
+    if dpi:
+        _for_print(dot, dpi)
+    return str(dot.source)
+
+
+def to_dots(graph: Graph, dpi: int) -> tuple[str, str]:
+    """``(to_dot(graph), to_dot(graph, dpi=dpi))`` for the cost of one."""
+    dot = _build(graph)
+    screen = str(dot.source)
+    _for_print(dot, dpi)
+    return screen, str(dot.source)
+
+
+def _for_print(dot: graphviz.Digraph, dpi: int) -> None:
+    # Right after the first graph attributes, where it overrides their background.
+    dot.attr("graph", dpi=str(dpi), bgcolor="white")
+    dot.body.insert(1, dot.body.pop())
+
+
+def _build(graph: Graph) -> graphviz.Digraph:
+    dot = _Digraph("k8sarch", strict=False)
     dot.attr("graph", rankdir="LR", newrank="true", compound="true", nodesep="0.2",
              ranksep="0.45", fontname=FONT, fontsize="13", bgcolor="transparent",
              tooltip=_text(graph.title or "Kubernetes cluster"), **{"class": "k8sarch"})
-    if dpi:
-        dot.attr("graph", dpi=str(dpi), bgcolor="white")
     dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",
              height="0.36")
     dot.attr("edge", fontname=FONT)
@@ -212,4 +283,4 @@ def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     for edge in graph.edges:
         # One port label for the whole etcd mesh is enough; more only clutters.
         _edge(dot, edge, levels, edge.kind != "peer" or edge is first_peer)
-    return dot.source
+    return dot
