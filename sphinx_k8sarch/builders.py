@@ -15,6 +15,7 @@ from docutils import nodes
 
 from .config import get_config
 from .diagnostics import Subtype
+from .dot import print_variant
 from .i18n import Translator
 from .nodes import k8sarch_diagram, k8sarch_link
 from .render import (
@@ -47,11 +48,13 @@ def _location(node: nodes.Element) -> str:
     return f"{node.source}:{node.line}" if node.source else ""
 
 
-def _render(translator: Any, node: k8sarch_diagram, fmt: str, key: str) -> Path | None:
+def _render(translator: Any, node: k8sarch_diagram, fmt: str, dpi: int | None = None
+            ) -> Path | None:
     builder: Builder = translator.builder
     cfg = get_config(builder.env)
+    source = print_variant(node["dot"], dpi) if dpi else node["dot"]
     try:
-        path, _new = render(node[key], fmt, cache_dir(builder.doctreedir), cfg.renderer,
+        path, _new = render(source, fmt, cache_dir(builder.doctreedir), cfg.renderer,
                             cfg.renderer_timeout)
     except RenderError as exc:
         _failed(builder, node, str(exc))
@@ -186,7 +189,7 @@ def _links(node: k8sarch_diagram, glossary_first: bool) -> dict[str, str]:
 
 def html_visit(self: Any, node: k8sarch_diagram) -> None:
     cfg = get_config(self.builder.env)
-    path = _render(self, node, "svg", "dot")
+    path = _render(self, node, "svg")
     classes = " ".join(["k8sarch-diagram", *node["classes"]])
     style = f' style="max-width: {html.escape(node["width"])}"' if node["width"] else ""
     svg = None
@@ -211,8 +214,8 @@ def html_visit(self: Any, node: k8sarch_diagram) -> None:
 # -- LaTeX -------------------------------------------------------------------------------
 def latex_visit(self: Any, node: k8sarch_diagram) -> None:
     cfg = get_config(self.builder.env)
-    fmt, key = ("pdf", "dot") if cfg.renders_pdf else ("png", "dot_print")
-    path = _render(self, node, fmt, key)
+    fmt, dpi = ("pdf", None) if cfg.renders_pdf else ("png", cfg.latex_dpi)
+    path = _render(self, node, fmt, dpi)
     if path is None:
         lines = "\\\\\n".join(self.encode(line) for line in node["topology"])
         self.body.append(f"\n\\begin{{quote}}\\small\n{lines}\n\\end{{quote}}\n")

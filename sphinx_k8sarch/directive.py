@@ -20,7 +20,7 @@ from .config import get_config
 from .describe import alt_text, topology_lines
 from .diagnostics import Severity, Subtype
 from .domain import K8sDomain
-from .dot import to_dots
+from .dot import print_variant, to_dot
 from .findings import NOTES, automatic_notes, summary
 from .graph import build_graph
 from .i18n import N_, Translator
@@ -238,8 +238,9 @@ class K8sClusterDirective(SphinxDirective):
         described.update(anchors)
 
         diagram = k8sarch_diagram()
-        diagram["dot"], diagram["dot_print"] = to_dots(graph, config.latex_dpi)
-        note_sources(self.env, [diagram["dot"], diagram["dot_print"]])
+        diagram["dot"] = to_dot(graph)
+        # The print DOT is derived when LaTeX is written; its render is still live.
+        note_sources(self.env, [diagram["dot"], print_variant(diagram["dot"], config.latex_dpi)])
         diagram["prefix"] = prefix
         diagram["lang"] = _.lang
         diagram["title"] = cluster.title or _("Kubernetes cluster")
@@ -368,7 +369,11 @@ class K8sClusterDirective(SphinxDirective):
                 field = nodes.field("", nodes.field_name(label, label),
                                     nodes.field_body("", self._para(value)))
                 field_list += field
-            item = nodes.definition_list_item("", term, nodes.definition("", field_list))
+            # The same catalog text stands under every diagram: kept out of the search
+            # index (Sphinx skips "no-search"), where it only made every page match alike
+            # and cost more than the rest of the page. The component names stay searchable.
+            item = nodes.definition_list_item("", term, nodes.definition(
+                "", field_list, classes=["no-search"]))
             self.set_source_info(item)
             dl += item
         self.set_source_info(dl)
@@ -396,7 +401,7 @@ class K8sClusterDirective(SphinxDirective):
             self.set_source_info(cell)
             row += nodes.entry("", cell)
             for _label, value in self._fields(component, _):
-                row += nodes.entry("", self._para(value))
+                row += nodes.entry("", self._para(value), classes=["no-search"])
             body += row
         group += body
         self.set_source_info(table)

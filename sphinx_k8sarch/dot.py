@@ -218,24 +218,18 @@ def _edge(dot: graphviz.Digraph, edge: GEdge, levels: dict[str, int], show_label
 def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
     """DOT for the screen (transparent, resolution-free), or with ``dpi`` for raster and
     print output (white background)."""
-    dot = _build(graph)
-    if dpi:
-        _for_print(dot, dpi)
-    return str(dot.source)
+    source = str(_build(graph).source)
+    return print_variant(source, dpi) if dpi else source
 
 
-def to_dots(graph: Graph, dpi: int) -> tuple[str, str]:
-    """``(to_dot(graph), to_dot(graph, dpi=dpi))`` for the cost of one."""
-    dot = _build(graph)
-    screen = str(dot.source)
-    _for_print(dot, dpi)
-    return screen, str(dot.source)
-
-
-def _for_print(dot: graphviz.Digraph, dpi: int) -> None:
+def print_variant(source: str, dpi: int) -> str:
+    """The print DOT of a screen DOT written by :func:`to_dot`: equal to
+    ``to_dot(graph, dpi=dpi)``, without keeping a second DOT in every doctree."""
     # Right after the first graph attributes, where it overrides their background.
-    dot.attr("graph", dpi=str(dpi), bgcolor="white")
-    dot.body.insert(1, dot.body.pop())
+    lines = source.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("\tgraph ["))
+    extra = _attr_list(kwargs={"dpi": str(dpi), "bgcolor": "white"})
+    return "\n".join([*lines[:first + 1], f"\tgraph{extra}", *lines[first + 1:]])
 
 
 def _build(graph: Graph) -> graphviz.Digraph:

@@ -6,7 +6,7 @@ from docutils import nodes
 
 
 class k8sarch_diagram(nodes.General, nodes.Element):  # noqa: N801 - docutils convention
-    """Attributes: ``dot`` (screen DOT), ``dot_print`` (DOT for raster/PDF output),
+    """Attributes: ``dot`` (screen DOT; :func:`~.dot.print_variant` derives the raster/PDF one),
     ``prefix`` (id prefix), ``title``, ``alt``, ``topology`` (text lines), ``links``
     (component → local anchor id), ``spec_links`` (name → URL from the spec), ``width``.
     Children: :class:`k8sarch_link` pending references (glossary terms, spec labels and

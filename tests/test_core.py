@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
 import pytest
 
 from sphinx_k8sarch import components
 from sphinx_k8sarch.diagnostics import Severity, Subtype
-from sphinx_k8sarch.dot import to_dot
+from sphinx_k8sarch.dot import print_variant, to_dot
 from sphinx_k8sarch.findings import ha_findings, summary
 from sphinx_k8sarch.graph import build_graph
 from sphinx_k8sarch.i18n import Translator
@@ -179,3 +180,22 @@ def test_svg_titles_are_labels_not_internal_names(tmp_path: Path) -> None:
     assert "<title>kube-apiserver</title>" in svg
     assert "<title>cp-1</title>" in svg
     assert "<a " not in svg and 'id="p-p-' not in svg  # unwrapped once, prefixed once
+
+
+@pytest.mark.parametrize("text", [
+    "control-plane: 3\nworkers: 3\nload-balancer: haproxy\n",
+    "title: 'graph [x]'\ncontrol-plane: 5\nworkers: 50\netcd: {topology: external, members: 5}\n",
+])
+def test_print_dot_is_the_screen_dot_on_white_at_300_dpi(text: str, tmp_path: Path) -> None:
+    cluster, _d, _data = parse(text)
+    assert cluster is not None
+    screen = to_dot(build_graph(cluster, Translator("en"))).split("\n")
+    printed = print_variant("\n".join(screen), 300).split("\n")
+    # One line more, right after the first graph attributes (bgcolor=transparent), so it
+    # overrides them for the root graph only.
+    assert screen[1].startswith("\tgraph [") and "bgcolor=transparent" in screen[1]
+    assert printed == [*screen[:2], "\tgraph [bgcolor=white dpi=300]", *screen[2:]]
+    png, _new = render("\n".join(printed), "png", tmp_path)
+    with Image.open(png) as image:
+        assert image.convert("RGB").getpixel((0, 0)) == (255, 255, 255)
+        assert image.width > 2000  # 300 dpi, not the screen's 72

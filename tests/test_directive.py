@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 import re
 
@@ -241,3 +242,20 @@ def test_spanish_output(tmp_path: Path, make_app: MakeApp) -> None:
     text = _soup(Path(app.outdir), "page_md").get_text(" ", strip=True)
     assert "3 miembros, quórum 2, tolera 1 fallo" in text
     assert "balanceador de carga" in text
+
+
+def _search_terms(outdir: Path) -> set[str]:
+    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    return set(index["terms"])
+
+
+def test_search_finds_components_not_the_repeated_catalog_text(
+        valid_html: tuple[Path, str]) -> None:
+    terms = _search_terms(valid_html[0])
+    # Names and the summary are searchable...
+    for stem in ("etcd", "haprox", "quorum", "kubelet"):
+        assert any(t.startswith(stem) for t in terms), stem
+    # ...the catalog sentences under every diagram are not: "raft" and "endpointslic(e)"
+    # appear only in the etcd and kube-proxy descriptions.
+    assert not {t for t in terms if t.startswith(("raft", "endpointslic"))}
