@@ -1,13 +1,14 @@
 # Two entry points do all set-up on a fresh machine with Python 3.11+ and make:
 #   make docs   build the course site (HTML and LaTeX) with warnings as errors
-#   make test   ruff, mypy and pytest (browser tests included)
+#   make test   ruff, mypy and pytest (browser tests and a smoke run of the benchmark included)
+#   make bench  the full benchmark; writes benchmarks/results/, which docs/guide/benchmarks.md shows
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPHINXOPTS ?= -W --keep-going -n
 
-.PHONY: docs html latex pdf test lint browser-deps bench catalog clean
+.PHONY: docs html latex pdf test lint system-deps bench catalog clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,17 +28,19 @@ latex: $(STAMP)
 pdf: latex
 	$(MAKE) -C docs/_build/latex all-pdf
 
-browser-deps:
-	bash tools/ensure-chromium.sh
+# Debian packages for the browser tests (chromium, fonts) and the benchmark (graphviz), when
+# missing and installable (root + apt-get); elsewhere those parts skip with a reason.
+system-deps:
+	bash tools/ensure-system-packages.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: $(STAMP) browser-deps lint
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/run.py
 
 catalog: $(STAMP)
