@@ -25,9 +25,10 @@ from .findings import summary
 from .graph import build_graph
 from .i18n import LANGUAGES, Translator
 from .imports import FORMATS
-from .model import Cluster
+from .model import Cluster, link_target
 from .render import DEFAULT_RENDERER, RenderError, render
 from .spec import analyse, decode
+from .svg import inline_svg
 
 STDIN = "-"
 #: Name shown in diagnostics for a spec read from standard input.
@@ -136,7 +137,17 @@ def cmd_render(args: argparse.Namespace) -> int:
                   "--renderer with the path of a Graphviz 'dot' executable", file=sys.stderr)
             return EXIT_FAILURE
         try:
-            shutil.copyfile(drawn, output)
+            if fmt == "svg":
+                # Standalone but as clean as the inline HTML: titles instead of internal
+                # names, only the spec's own URL links (labels need Sphinx to resolve).
+                urls = {key: target for key, target in cluster.links
+                        if link_target(target)[0] == "url"}
+                _ = Translator(args.lang)
+                output.write_text(inline_svg(drawn.read_bytes(), "k8sarch", cluster.title or
+                                             _("Kubernetes cluster"), alt_text(cluster, _),
+                                             urls.get) + "\n", encoding="utf-8")
+            else:
+                shutil.copyfile(drawn, output)
         except OSError as exc:
             print(f"k8sarch render: cannot write {args.output}: {exc.strerror or exc}",
                   file=sys.stderr)

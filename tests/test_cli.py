@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 import re
 import subprocess
@@ -271,3 +272,58 @@ def test_cli_does_not_import_sphinx() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+IMPORTS = Path(__file__).parent / "data" / "imports"
+
+
+def test_check_reads_imported_files_at_their_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(IMPORTS / "kind-bad-role.yaml")
+    assert main(["check", path]) == 1
+    out = capsys.readouterr().out
+    assert [(p, line, severity) for p, line, severity, _s in parsed(out)] == [
+        (path, 5, "error")]
+    assert "'control-plane'" in out  # the hint names the role kind knows
+
+
+def test_kubeadm_counts_come_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(IMPORTS / "kubeadm-external-etcd.yaml")
+    assert main(["describe", path, "--control-plane", "3", "--workers", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "3 control-plane nodes" in out and "Workers: 4 nodes" in out
+    assert "etcd (on dedicated hosts): 3 members" in out and "k8s-api.example.com" in out
+    # The same file forced to be read as a spec is refused at its apiVersion line.
+    assert main(["check", "--format", "spec", path]) == 1
+    assert parsed(capsys.readouterr().out)[0][1:] == (3, "error", "import")
+
+
+def test_render_an_imported_file(tmp_path: Path) -> None:
+    if find_renderer(None) is None:
+        pytest.skip("graphviz-pure is not installed")
+    out = tmp_path / "k3d.svg"
+    assert main(["render", str(IMPORTS / "k3d-ha.yaml"), "-o", str(out)]) == 0
+    svg = out.read_text(encoding="utf-8")
+    assert "k3d serverlb" in svg and ">cp-3<" in svg
+    # Standalone SVG: no links into a page that does not exist, no internal node names.
+    assert "#k8s-comp-" not in svg
+    titles = re.findall(r"<title[^>]*>([^<]*)</title>", svg)
+    assert "cp-1" in titles and not [t for t in titles if "_" in t]
+
+
+def test_render_keeps_the_spec_url_links(tmp_path: Path) -> None:
+    if find_renderer(None) is None:
+        pytest.skip("graphviz-pure is not installed")
+    spec = write(tmp_path, "control-plane: 3\nload-balancer: cloud\nlinks:\n"
+                           "  etcd: https://etcd.io/docs/\n  cp-1: ref:somewhere\n")
+    out = tmp_path / "linked.svg"
+    assert main(["render", spec, "-o", str(out)]) == 0
+    hrefs = set(re.findall(r'href="([^"]*)"', out.read_text(encoding="utf-8")))
+    assert hrefs == {"https://etcd.io/docs/"}
+
+
+def test_schema_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    out = capsys.readouterr().out
+    shipped = Path(__file__).parent.parent / "sphinx_k8sarch" / "k8s-cluster.schema.json"
+    assert out == shipped.read_text(encoding="utf-8")
+    assert json.loads(out)["properties"]["workers"]
