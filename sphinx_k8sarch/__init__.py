@@ -18,7 +18,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_extension(app)
     return {
         "version": __version__,
-        "env_version": 1,
+        # Bump whenever pickled doctree nodes or environment data change shape.
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

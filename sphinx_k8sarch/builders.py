@@ -7,6 +7,7 @@ import hashlib
 import html
 import os
 from pathlib import Path
+import re
 import shutil
 from typing import TYPE_CHECKING, Any
 import xml.etree.ElementTree as ET
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 FAILED_DIR = "failed"
+#: File names of renders, as :func:`~.render.cache_name` writes them.
+RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")")
 
 
 def cache_dir(doctreedir: str | os.PathLike[str]) -> Path:
@@ -164,7 +167,9 @@ def remove_stale(app: Sphinx, exception: Exception | None) -> None:
     for folder in folders:
         if folder.is_dir():
             for entry in folder.glob("k8sarch-*"):
-                if entry.suffix.lstrip(".") in FORMATS and entry.name not in live:
+                # Only names the cache writes: a project image called k8sarch-*.png that
+                # LaTeX copied beside ours is not ours to delete.
+                if RENDER_NAME.fullmatch(entry.name) and entry.name not in live:
                     entry.unlink(missing_ok=True)
 
 

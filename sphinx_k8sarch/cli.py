@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 from typing import TextIO
+import xml.etree.ElementTree as ET
 
 from . import __version__
 from .describe import alt_text, topology_lines
@@ -148,6 +149,10 @@ def cmd_render(args: argparse.Namespace) -> int:
                                              urls.get) + "\n", encoding="utf-8")
             else:
                 shutil.copyfile(drawn, output)
+        except ET.ParseError as exc:
+            print(f"k8sarch render: the renderer wrote SVG that cannot be read ({exc})",
+                  file=sys.stderr)
+            return EXIT_FAILURE
         except OSError as exc:
             print(f"k8sarch render: cannot write {args.output}: {exc.strerror or exc}",
                   file=sys.stderr)

@@ -293,8 +293,10 @@ class K8sClusterDirective(SphinxDirective):
         """URLs of ``links:`` directly; labels and documents as pending references that
         Sphinx resolves per builder (and warns about as ``k8sarch.link`` when it cannot)."""
         urls: dict[str, str] = {}
-        source, line = locate(cluster.lines.get("links", 1))
         for key, target in cluster.links:
+            # The entry's line; under :extends: a link of the base spec has none here.
+            source, line = locate(cluster.lines.get(f"links:{key}",
+                                                    cluster.lines.get("links", 1)))
             kind, value = link_target(target)
             if kind == "url":
                 urls[key] = value

@@ -149,6 +149,11 @@ class K8sDomain(Domain):
     def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder,
                          target: str, node: pending_xref, contnode: Element
                          ) -> list[tuple[str, nodes.reference]]:
+        # :any: takes canonical names only (aliases such as "api" or "proxy" are common
+        # words), and leaves glossary terms to the standard domain, which finds them too:
+        # answering as well would make every such reference ambiguous.
+        if target not in self.places or self._glossary(target) is not None:
+            return []
         ref = self.resolve_xref(env, fromdocname, builder, "comp", target, node, contnode)
         return [("k8s:comp", ref)] if ref is not None else []
 

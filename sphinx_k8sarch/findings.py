@@ -103,7 +103,10 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
     """Short HA summary lines printed under every diagram."""
     lines: list[str] = []
     members = cluster.etcd_members
-    if members == 0:
+    if members == 0 and cluster.datastore:
+        lines.append(_("Cluster state: kept in {store} instead of etcd, so there is no etcd "
+                       "quorum").format(store=cluster.datastore))
+    elif members == 0:
         lines.append(_("etcd: no members yet, so the cluster has nowhere to keep its state"))
     else:
         where = (_("stacked on the control-plane nodes") if cluster.etcd is EtcdTopology.STACKED

@@ -68,10 +68,9 @@ honoured                           effect
                                    node, as kind does; at least one control-plane node
 more than one control-plane node   ``load-balancer: kind``: kind starts its own load
                                    balancer container in front of the API servers
-                                   (``<name>-external-load-balancer``). It was long an
-                                   HAProxy image and recent kind uses Envoy, so the label
-                                   names the tool, not a product that depends on the kind
-                                   version.
+                                   (``<name>-external-load-balancer``). It has long been
+                                   an HAProxy image, which may change between kind
+                                   versions, so the label names the tool, not a product.
 (always)                           etcd stacked: kind runs kubeadm with local etcd on every
                                    control-plane node; runtime containerd; add-ons CoreDNS
                                    and a CNI plugin (kindnetd)
@@ -212,6 +211,9 @@ from .diagnostics import Diagnostic, Severity, Subtype, has_errors
 from .yamlspec import Loaded, Path, load, load_all
 
 FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d")
+#: k3s ``--datastore-endpoint`` schemes that kine reaches, by the name the summary shows.
+DATASTORES = {"mysql": "MySQL", "postgres": "PostgreSQL", "postgresql": "PostgreSQL",
+              "sqlite": "SQLite", "nats": "NATS"}
 
 KIND_GROUP = "kind.x-k8s.io"
 KIND_VERSIONS = ("v1alpha4",)
@@ -545,9 +547,9 @@ class _Result:
         self.data["clients"] = ["kubectl"]
         self.data.setdefault("runtime", "containerd")
         self.lines.setdefault(("addons",), self.lines[()])
-        order = ("title", "control-plane", "workers", "etcd", "load-balancer", "clients",
-                 "runtime", "addons")
-        data = {key: self.data[key] for key in order if key in self.data}
+        from .spec import KEYS  # spec imports this module; the order is the spec's
+
+        data = {key: self.data[key] for key in KEYS if key in self.data}
         return Loaded(data, self.lines)
 
 
@@ -906,6 +908,7 @@ class _K3d:
                 result.put("etcd", "stacked", line)
                 drop.add("etcd")
                 kind = value.split("://")[0] if "://" in value else value
+                result.put("datastore", DATASTORES.get(kind.lower(), "an SQL database"), line)
                 state.warn(line, f"k3s keeps its state in the external datastore {kind!r}, "
                            "which the diagram cannot draw; no etcd is drawn")
         elif cluster_init is not None:
@@ -914,6 +917,7 @@ class _K3d:
             result.put("etcd", "stacked", servers_line)
             if servers == 1 and not isinstance(servers, bool):
                 drop.add("etcd")
+                result.put("datastore", "SQLite", servers_line)
                 state.warn(servers_line, "k3s keeps the state of a single server in SQLite "
                            "(through kine), which the diagram cannot draw; etcd is not drawn. "
                            "k3d starts embedded etcd with several servers, or with the k3s "

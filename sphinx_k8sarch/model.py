@@ -37,6 +37,9 @@ class Cluster:
     clients: tuple[str, ...] = ("kubectl",)
     runtime: str = "containerd"
     addons: tuple[str, ...] = ()
+    #: Where the state is kept when it is not in etcd (k3s keeps a single server's state in
+    #: SQLite, or any server's in an SQL database, through kine); empty with etcd.
+    datastore: str = ""
     #: (component or machine name, target) pairs from ``links:``, sorted by name; a target
     #: is an http(s) URL, ``ref:label``, ``doc:path`` or a bare label.
     links: tuple[tuple[str, str], ...] = ()

@@ -324,6 +324,26 @@ def _etcd() -> dict[str, Any]:
     }
 
 
+def _datastore() -> dict[str, Any]:
+    return {
+        **_described(
+            "Where the cluster state is kept when it is not in etcd (k3s: SQLite for a "
+            f"single server, or an SQL database through kine); a label of at most "
+            f"{LB_LABEL_MAX} characters. Only for a cluster drawn without etcd.",
+            "Where the cluster state is kept when it is not in etcd (k3s keeps a single "
+            "server's state in SQLite, or uses an SQL database through kine); a label of at "
+            f"most {LB_LABEL_MAX} characters. Only valid when no etcd is drawn: leave `etcd` "
+            "out of the control-plane `components`."),
+        "anyOf": [
+            {"type": "string", "pattern": _stripped_text_pattern(LB_LABEL_MAX),
+             "patternErrorMessage": f"A label needs 1 to {LB_LABEL_MAX} characters besides "
+                                    "surrounding white space."},
+            {"type": "null"},
+        ],
+        "examples": ["SQLite", "PostgreSQL"],
+    }
+
+
 def _load_balancer() -> dict[str, Any]:
     kinds = list(LB_KINDS)
     return {
@@ -432,6 +452,7 @@ def _properties() -> dict[str, dict[str, Any]]:
             "addon", f"Cluster add-ons to draw: {', '.join(ADDONS)} or a part of them.",
             f"Cluster add-ons to draw: {_md_list(ADDONS)} or a part of them (aliases such "
             "as `dns` or `calico` work).", DEFAULTS["addons"], [list(ADDONS)]),
+        "datastore": _datastore(),
         "links": _links(),
     }
     missing = [key for key in KEYS if key not in builders]

@@ -16,7 +16,7 @@ from .model import LB_KINDS, Cluster, EtcdTopology, Pool
 from .yamlspec import Loaded, Path
 
 KEYS = ("title", "control-plane", "workers", "etcd", "load-balancer", "clients", "runtime",
-        "addons", "links")
+        "addons", "datastore", "links")
 POOL_KEYS = ("count", "components")
 ETCD_KEYS = ("topology", "members")
 RUNTIMES = ("containerd", "cri-o")
@@ -249,7 +249,23 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
                 check.warn(("workers", "components", index), Subtype.PLACEMENT,
                            f"{name} is a control-plane component; workers do not run it")
 
-    links = _links(check, data.get("links"), {
+    datastore = data.get("datastore")
+    if datastore is None:
+        datastore = ""
+    elif not isinstance(datastore, str) or not 0 < len(datastore.strip()) <= LB_LABEL_MAX:
+        check.error(("datastore",), Subtype.TYPE if not isinstance(datastore, str)
+                    else Subtype.VALUE,
+                    f"datastore must be a label of 1 to {LB_LABEL_MAX} characters, such as "
+                    f"SQLite, not {_describe(datastore)}")
+        datastore = ""
+    datastore = datastore.strip()
+    if datastore and control_plane is not None and (
+            etcd is EtcdTopology.EXTERNAL or control_plane.has("etcd")):
+        check.error(("datastore",), Subtype.VALUE,
+                    "datastore names where the state is kept instead of etcd, but this cluster "
+                    "has etcd; leave etcd out of the control-plane components to use it")
+
+    links, link_keys = _links(check, data.get("links"), {
         "cp": control_plane.count if control_plane else 0,
         "worker": workers.count if workers else 0,
         "etcd": members if etcd is EtcdTopology.EXTERNAL else 0})
@@ -258,6 +274,8 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
         return None, check.diagnostics
     assert control_plane is not None and workers is not None and etcd is not None
     lines = {key: loaded.lines[(key,)] for key in KEYS if (key,) in loaded.lines}
+    # Each link's own line, for the warning when Sphinx cannot resolve its target.
+    lines.update({f"links:{name}": loaded.line(("links", raw)) for name, raw in link_keys})
     cluster = Cluster(
         title=title or spec_title,
         control_plane=control_plane,
@@ -268,23 +286,27 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
         clients=tuple(clients or ()),
         runtime=runtime,
         addons=tuple(addons or ()),
+        datastore=datastore,
         links=links,
         lines=lines,
     )
     return cluster, check.diagnostics
 
 
-def _links(check: _Checker, value: Any, machines: dict[str, int]) -> tuple[tuple[str, str], ...]:
+def _links(check: _Checker, value: Any, machines: dict[str, int]
+           ) -> tuple[tuple[tuple[str, str], ...], list[tuple[str, str]]]:
     """``links:`` maps a component (every box of it) or a machine (cp-1, worker-2, etcd-3)
-    to a URL, ``ref:label``, ``doc:path`` or a bare label."""
+    to a URL, ``ref:label``, ``doc:path`` or a bare label. Returns the sorted (name,
+    target) pairs and the key as written for each name."""
     if value is None:
-        return ()
+        return (), []
     if not isinstance(value, dict):
         check.error(("links",), Subtype.TYPE,
                     f"links must be a mapping of component or machine names to targets, not "
                     f"{_describe(value)}")
-        return ()
+        return (), []
     result: dict[str, str] = {}
+    written: dict[str, str] = {}
     for key, target in value.items():
         path: Path = ("links", str(key))
         name = comp.resolve(key) if isinstance(key, str) else None
@@ -323,7 +345,8 @@ def _links(check: _Checker, value: Any, machines: dict[str, int]) -> tuple[tuple
         if name in result:
             check.warn(path, Subtype.VALUE, f"links: {key!r} is linked twice; the last wins")
         result[name] = target
-    return tuple(sorted(result.items()))
+        written[name] = str(key)
+    return tuple(sorted(result.items())), sorted(written.items())
 
 
 def _index_of(pool: Any, name: str) -> int:

@@ -15,6 +15,13 @@ SCRIPTS = {
         "if '-V' in sys.argv: sys.exit(0)\n"
         "open(out, 'wb').write(b'not a picture')\n"
     ),
+    # Passes the "is it SVG?" check, then cannot be parsed.
+    "broken-svg": (
+        "import sys\n"
+        "out = sys.argv[sys.argv.index('-o') + 1] if '-o' in sys.argv else None\n"
+        "if '-V' in sys.argv: sys.exit(0)\n"
+        "open(out, 'wb').write(b'<svg><unclosed></svg>')\n"
+    ),
     "hang": "import sys, time\nif '-V' in sys.argv: sys.exit(0)\ntime.sleep(30)\n",
 }
 

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 
+import fake_renderers
 import pytest
 
 from sphinx_k8sarch import __version__
@@ -327,3 +328,12 @@ def test_schema_prints_the_shipped_schema(capsys: pytest.CaptureFixture[str]) ->
     shipped = Path(__file__).parent.parent / "sphinx_k8sarch" / "k8s-cluster.schema.json"
     assert out == shipped.read_text(encoding="utf-8")
     assert json.loads(out)["properties"]["workers"]
+
+
+def test_render_reports_unreadable_svg(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = write(tmp_path, "control-plane: 3\nload-balancer: cloud\n")
+    renderer = fake_renderers.make(tmp_path, "broken-svg")
+    out = tmp_path / "out.svg"
+    assert main(["render", spec, "-o", str(out), "--renderer", renderer]) == 2
+    assert "cannot be read" in capsys.readouterr().err
+    assert not out.exists()

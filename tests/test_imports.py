@@ -19,7 +19,7 @@ import yaml
 from sphinx_k8sarch import spec
 from sphinx_k8sarch.components import CONTROL_PLANE_DEFAULT, WORKER_DEFAULT
 from sphinx_k8sarch.diagnostics import Diagnostic, Severity, Subtype, has_errors
-from sphinx_k8sarch.findings import ha_findings
+from sphinx_k8sarch.findings import ha_findings, summary
 from sphinx_k8sarch.graph import build_graph
 from sphinx_k8sarch.i18n import Translator
 from sphinx_k8sarch.imports import FORMATS, convert
@@ -385,6 +385,20 @@ def test_k3d_single_server_keeps_its_state_in_sqlite() -> None:
     assert "etcd" not in cluster.all_components()
     # k3d puts its load balancer in front of a single server as well.
     assert cluster.load_balancer == "k3d serverlb"
+    # The summary says where the state is, not that there is nowhere to keep it.
+    assert cluster.datastore == "SQLite"
+    assert summary(cluster, Translator("en"))[0] == (
+        "Cluster state: kept in SQLite instead of etcd, so there is no etcd quorum")
+
+
+def test_k3d_sql_datastore_is_named_in_the_summary() -> None:
+    text = read("k3d-ha.yaml").replace(
+        "      - arg: --tls-san=k8s.localhost\n",
+        "      - arg: --datastore-endpoint=postgres://k3s:secret@db:5432/k3s\n")
+    cluster, _, diagnostics = imported(text)
+    assert cluster.datastore == "PostgreSQL" and cluster.etcd_members == 0
+    assert [d.subtype for d in diagnostics] == [Subtype.IMPORT]
+    assert "PostgreSQL" in summary(cluster, Translator("es"))[0]
 
 
 def test_k3d_cluster_init_gives_a_single_server_embedded_etcd() -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 import re
+import shutil
 
-from conftest import Snippet, warning_lines
+from conftest import ROOTS, Snippet, warning_lines, write_twins
 import fake_renderers
 import pytest
 from sphinx_helpers import MakeApp, build, prepare
+
+from sphinx_k8sarch.builders import RENDER_NAME
 
 ONE = Snippet("One", [":name: one"], "control-plane: 3\nworkers: 2\nload-balancer: haproxy\n")
 TWO = Snippet("Two", [":name: two"], "control-plane: 3\nworkers: 5\nload-balancer: cloud\n")
@@ -78,7 +81,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, make_app: MakeApp) 
 
 
 def _renders(folder: Path, suffix: str) -> set[str]:
-    return {p.name for p in folder.glob(f"k8sarch-*.{suffix}")}
+    return {p.name for p in folder.glob(f"k8sarch-*.{suffix}") if RENDER_NAME.fullmatch(p.name)}
 
 
 def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
@@ -98,7 +101,11 @@ def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
     app = build(make_app, srcdir)
     after = _renders(cache, "svg")
     assert len(after) == 2 and len(after & before) == 1
+    # A project image whose name merely starts like ours is not ours to delete.
+    mine = Path(latex.outdir) / "k8sarch-overview.png"
+    mine.write_bytes(b"\x89PNG\r\n\x1a\n")
     latex = build(make_app, srcdir, "latex")
+    assert mine.exists()
     assert len(_renders(Path(latex.outdir), "png")) == 2
     assert len(_renders(Path(latex.outdir), "png") & pngs) == 1
     # A diagram deleted from both pages takes its renders with it.
@@ -109,3 +116,39 @@ def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
         path.write_text(text[:text.index(start)], encoding="utf-8")
     app = build(make_app, srcdir)
     assert _renders(cache, "svg") < after
+
+
+def test_parallel_reads_keep_every_render_and_index_entry(tmp_path: Path,
+                                                          make_app: MakeApp) -> None:
+    """Sphinx reads in parallel only above 5 documents: 8 twins of 4 distinct diagrams."""
+    snippets = [Snippet(f"P{i}", [], f"control-plane: 3\nworkers: {i + 1}\n"
+                                     "load-balancer: haproxy\n") for i in range(4)]
+    srcdir = tmp_path / "many"
+    shutil.copytree(ROOTS / "test-renderer", srcdir)
+    docs = []
+    for number, snippet in enumerate(snippets):
+        write_twins(srcdir, [snippet], stem=f"p{number}")
+        docs += [f"p{number}_rst", f"p{number}_md"]
+    (srcdir / "index.rst").write_text("Index\n=====\n\n.. toctree::\n\n"
+                                      + "".join(f"   {d}\n" for d in docs), encoding="utf-8")
+    app = build(make_app, srcdir, parallel=2)
+    assert [w for w in warning_lines(app.warning.getvalue()) if "[k8sarch." in w] == []
+    cache = Path(app.doctreedir) / "_k8sarch"
+    # The merged environment knows every document's diagram, so nothing live was removed.
+    assert len(_renders(cache, "svg")) == 4
+    index = (Path(app.outdir) / "k8s-compindex.html").read_text(encoding="utf-8")
+    for doc in docs:
+        assert f"{doc}.html#" in index, doc
+    # An edit under -j removes exactly the render it replaced.
+    edited = srcdir / "p0_md.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("workers: 1", "workers: 9"),
+                      encoding="utf-8")
+    before = _renders(cache, "svg")
+    app = build(make_app, srcdir, parallel=2)
+    after = _renders(cache, "svg")
+    assert len(after) == 5 and len(before - after) == 0  # p0_rst still draws the old one
+    edited = srcdir / "p0_rst.rst"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("workers: 1", "workers: 9"),
+                      encoding="utf-8")
+    app = build(make_app, srcdir, parallel=2)
+    assert len(_renders(cache, "svg")) == 4

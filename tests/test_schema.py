@@ -160,7 +160,7 @@ def test_defaults_are_what_the_validator_uses() -> None:
     assert empty is not None and empty == spelled
     for key, value in DEFAULTS.items():
         assert SCHEMA["properties"][key]["default"] == value
-    assert set(DEFAULTS) | {"title", "links"} == set(SCHEMA["properties"])
+    assert set(DEFAULTS) | {"title", "links", "datastore"} == set(SCHEMA["properties"])
 
 
 def test_examples_and_defaults_are_valid() -> None:
@@ -414,6 +414,8 @@ def _python_cases() -> Iterator[Case]:
 
 LONG = "x" * 2000
 VALID: list[tuple[str, str]] = [
+    ("datastore-sqlite", ("control-plane: {count: 1, components: [kube-apiserver, kubelet]}\n"
+                         "datastore: SQLite\n")),
     ("empty", ""),
     ("empty-mapping", "{}"),
     ("comment-only", "# nothing yet\n"),
@@ -483,6 +485,10 @@ VALID: list[tuple[str, str]] = [
     ("merge-key", "workers: &w {count: 3}\ncontrol-plane: {<<: *w}\nload-balancer: cloud\n"),
 ]
 INVALID: list[tuple[str, str]] = [
+    ("datastore-list", ("control-plane: {count: 1, components: [kube-apiserver]}\n"
+                       "datastore: [SQLite]\n")),
+    ("datastore-blank", ("control-plane: {count: 1, components: [kube-apiserver]}\n"
+                        "datastore: '   '\n")),
     # Found by this test: Python's "$" also matched before a final newline.
     ("link-machine-with-newline", 'control-plane: 3\nload-balancer: cloud\nlinks: {"cp-1\\n": x}\n'),
     ("top-list", "- control-plane\n- workers\n"),
@@ -580,6 +586,8 @@ INVALID: list[tuple[str, str]] = [
 #: What the schema cannot see, with a spec showing each: (id, spec, reason). The validator
 #: rejects these specs and the schema accepts them.
 KNOWN: list[tuple[str, str, str]] = [
+    ("datastore-with-etcd", "control-plane: 3\nload-balancer: cloud\ndatastore: SQLite\n",
+     "A datastore instead of etcd needs a cluster without etcd: a rule across keys."),
     ("duplicate-key", "workers: 1\nworkers: 2\n",
      ("A key given twice: after YAML parsing only one value is left, so no schema can see "
      "the first (the YAML language server reports duplicate keys itself).")),
@@ -646,7 +654,19 @@ def _blind_spots(data: Any) -> tuple[Any, list[str]]:
                 del links[key]
                 found.append("etcd-machine-when-stacked" if match[1] == "etcd" and not external
                              else "machine-beyond-count")
+    if data.get("datastore") is not None and (external or _has_etcd(data.get("control-plane"))):
+        del data["datastore"]
+        found.append("datastore-with-etcd")
     return data, found
+
+
+def _has_etcd(pool: Any) -> bool:
+    """Whether the control-plane nodes run etcd (the default components include it)."""
+    if not isinstance(pool, dict) or "components" not in pool:
+        return True
+    names = pool["components"]
+    names = [names] if isinstance(names, str) else names if isinstance(names, list) else []
+    return any(isinstance(n, str) and comp.resolve(n) == "etcd" for n in names)
 
 
 def check_agreement(case: Case) -> None:
