@@ -27,7 +27,7 @@ from .i18n import N_, Translator
 from .imports import FORMATS
 from .model import Cluster, link_target
 from .nodes import k8sarch_diagram, k8sarch_link
-from .spec import analyse, decode
+from .spec import TITLE_MAX, analyse, decode
 from .warnings_ import report, warn
 
 TEMP_KEY = "k8sarch_diagrams"
@@ -173,6 +173,10 @@ class K8sClusterDirective(SphinxDirective):
             text, spec_file = loaded_file
         else:
             text = "\n".join(self.content)
+        if len(title) > TITLE_MAX:
+            warn(f"the title is {len(title)} characters long; the limit is {TITLE_MAX}",
+                 Subtype.VALUE, self.location())
+            return []
         registry: dict[str, dict[str, Any]] = self.env.temp_data.setdefault(  # type: ignore[assignment]
             TEMP_KEY, {})
         serial = len(registry)

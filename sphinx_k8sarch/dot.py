@@ -6,15 +6,18 @@ restyles the same SVG classes with CSS custom properties for light and dark them
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
 
 import graphviz
 
 from .graph import GEdge, GGroup, GNode, Graph
 
+#: Bounded: a long-lived process (sphinx-autobuild) sees ever new titles and labels.
+QUOTE_CACHE = 4096
 
-@cache
+
+@lru_cache(maxsize=QUOTE_CACHE)
 def _quote_typed(kind: type, identifier: str) -> str:
     # Keyed on the type too: graphviz.escape() returns a str subclass that equals the
     # plain string but must be quoted differently.
@@ -42,7 +45,7 @@ def _attr_list(label: str | None = None, kwargs: dict[str, str] | None = None,
     return f" [{content}]" if content else ""
 
 
-@cache
+@lru_cache(maxsize=QUOTE_CACHE)
 def _quote_edge_typed(kind: type, identifier: str) -> str:
     return str(graphviz.quoting.quote_edge(identifier))
 

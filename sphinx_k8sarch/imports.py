@@ -208,6 +208,7 @@ from typing import Any
 
 from .components import CONTROL_PLANE_DEFAULT, WORKER_DEFAULT
 from .diagnostics import Diagnostic, Severity, Subtype, has_errors
+from .model import LB_LABEL_MAX
 from .yamlspec import Loaded, Path, load, load_all
 
 FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d")
@@ -233,7 +234,7 @@ SUPPORTED = ("supported: kind.x-k8s.io/v1alpha4 Cluster; kubeadm.k8s.io/v1beta3 
 #: Load balancer labels of the tools that start their own.
 KIND_LB = "kind"
 K3D_LB = "k3d serverlb"
-LABEL_LIMIT = 60
+LABEL_LIMIT = LB_LABEL_MAX
 
 KIND_TOP = ("apiVersion", "kind", "name", "nodes", "networking", "featureGates",
             "runtimeConfig", "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902",
@@ -609,7 +610,8 @@ class _Kind:
                             f"{_describe(node)}")
                 continue
             state.unknown(doc, node, path, KIND_NODE, "kind node")
-            role = node.get("role", "control-plane")
+            # An empty role (``role:``) decodes to "" in kind, which defaults it too.
+            role = node.get("role") or "control-plane"
             role_line = doc.line((*path, "role"))
             if role not in KIND_ROLES:
                 state.error(role_line, Subtype.VALUE,

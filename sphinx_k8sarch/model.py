@@ -13,6 +13,8 @@ class EtcdTopology(StrEnum):
 
 #: Load balancer kinds with a known meaning; anything else is kept as a free label.
 LB_KINDS = ("none", "haproxy", "keepalived", "kube-vip", "cloud")
+#: Longest load-balancer label (and datastore label), counted after stripping white space.
+LB_LABEL_MAX = 60
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from . import components as comp
 from .diagnostics import Diagnostic, Severity, Subtype, has_errors
 from .findings import ha_findings
 from .imports import convert
-from .model import LB_KINDS, Cluster, EtcdTopology, Pool
+from .model import LB_KINDS, LB_LABEL_MAX, Cluster, EtcdTopology, Pool
 from .yamlspec import Loaded, Path
 
 KEYS = ("title", "control-plane", "workers", "etcd", "load-balancer", "clients", "runtime",
@@ -28,8 +28,6 @@ MAX_LINK = 2000
 #: Schemes a ``links:`` target may start with (any case); other ``scheme:`` prefixes are
 #: refused, text without one is a Sphinx label.
 LINK_SCHEMES = ("http", "https", "ref", "doc")
-#: Longest load-balancer label, counted after stripping white space.
-LB_LABEL_MAX = 60
 #: Longest title: it is drawn as the picture's tooltip and read out as its name.
 TITLE_MAX = 200
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

@@ -199,3 +199,22 @@ def test_print_dot_is_the_screen_dot_on_white_at_300_dpi(text: str, tmp_path: Pa
     with Image.open(png) as image:
         assert image.convert("RGB").getpixel((0, 0)) == (255, 255, 255)
         assert image.width > 2000  # 300 dpi, not the screen's 72
+
+
+def test_memoised_quoting_writes_what_the_graphviz_package_writes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """dot._Digraph replaces private quoting hooks of the graphviz package: pin its output
+    to the package's own on labels that need every kind of quoting."""
+    import graphviz
+
+    from sphinx_k8sarch import dot
+
+    text = ("title: 'C:\\\\x\\\\ <b>&amp; \"q\" graph'\ncontrol-plane: 5\nworkers: 7\n"
+            "load-balancer: '\\\\N <i>'\netcd: {topology: external, members: 5}\n"
+            "addons: [coredns, cni]\nlinks: {cp-1: 'https://x', etcd: y}\n")
+    cluster, diagnostics, _data = parse(text)
+    assert cluster is not None, diagnostics
+    graph = build_graph(cluster, EN)
+    ours = to_dot(graph)
+    monkeypatch.setattr(dot, "_Digraph", graphviz.Digraph)
+    assert to_dot(graph) == ours

@@ -55,8 +55,6 @@ FINDINGS = {"ha-single", "ha-quorum", "ha-lb", "ha-external-etcd", "placement"}
 CPU_SECONDS = 10.0
 PEAK_BYTES = 50 * 1024 * 1024
 
-#: Cases that show a real bug, with the reason; strict, so a fix makes them fail loudly.
-XFAIL: dict[str, str] = {}
 
 Expected = tuple[tuple[str, int], ...]
 
@@ -109,13 +107,11 @@ def _case(path: Path) -> Case:
 
 CASES = [_case(path) for path in sorted(CORPUS.glob("*.yaml"))]
 TEXT_CASES = [case for case in CASES if case.text is not None]
-PAGE_CASES = [case for case in CASES if case.in_page and case.name not in XFAIL]
+PAGE_CASES = [case for case in CASES if case.in_page]
 
 
 def _param(case: Case) -> object:
-    marks = ([pytest.mark.xfail(reason=XFAIL[case.name], strict=True)]
-             if case.name in XFAIL else [])
-    return pytest.param(case, id=case.name, marks=marks)
+    return pytest.param(case, id=case.name)
 
 
 class CPUBudgetExceededError(Exception):
@@ -244,8 +240,7 @@ def _corpus_project(tmp_path: Path) -> tuple[Path, dict[str, list[int]], dict[st
         body += [VALID, Snippet("", [], case.text)]
     files: list[Snippet] = []
     for case in CASES:
-        if case.name not in XFAIL:
-            files += [VALID, Snippet(f"specs/{case.name}.yaml", [], "")]
+        files += [VALID, Snippet(f"specs/{case.name}.yaml", [], "")]
     body_starts = write_twins(srcdir, body, stem="body")
     file_starts = write_twins(srcdir, files, stem="files")
     return srcdir, body_starts, file_starts
@@ -272,17 +267,15 @@ def test_every_case_warns_at_its_line_and_the_page_goes_on(tmp_path: Path,
             for subtype, line in expect:
                 want[(f"body_{syntax}.{suffix}", start + line - 1, f"k8sarch.{subtype}")] += 1
         for case in CASES:
-            if case.name not in XFAIL:
-                for subtype, line in case.expect:
-                    want[(f"{case.name}.yaml", line, f"k8sarch.{subtype}")] += 1
+            for subtype, line in case.expect:
+                want[(f"{case.name}.yaml", line, f"k8sarch.{subtype}")] += 1
     got = _located(app)
     assert got == want, (sorted((got - want).items())[:10], sorted((want - got).items())[:10])
     log = app.warning.getvalue() + app.status.getvalue()
     assert "Traceback" not in log and "Exception" not in log
 
     outdir = Path(app.outdir)
-    for stem, cases, per_syntax in (("body", PAGE_CASES, True), ("files", [
-            c for c in CASES if c.name not in XFAIL], False)):
+    for stem, cases, per_syntax in (("body", PAGE_CASES, True), ("files", CASES, False)):
         for syntax in ("rst", "md"):
             soup = BeautifulSoup((outdir / f"{stem}_{syntax}.html").read_text(encoding="utf-8"),
                                  "html.parser")

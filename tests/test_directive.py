@@ -259,3 +259,18 @@ def test_search_finds_components_not_the_repeated_catalog_text(
     # ...the catalog sentences under every diagram are not: "raft" and "endpointslic(e)"
     # appear only in the etcd and kube-proxy descriptions.
     assert not {t for t in terms if t.startswith(("raft", "endpointslic"))}
+
+
+def test_overlong_title_is_a_located_warning(tmp_path: Path, make_app: MakeApp) -> None:
+    snippets = [Snippet("T" * 201, [], "control-plane: 3\nload-balancer: cloud\n"), HA]
+    srcdir = prepare(tmp_path, "basic", snippets)
+    app = build(make_app, srcdir)
+    warnings = warning_lines(app.warning.getvalue())
+    # The directive line of the first snippet, in both twins.
+    assert sorted(w.split(": WARNING")[0].rsplit("/", 1)[1] + w[w.rindex(" "):]
+                  for w in warnings) == ["page_md.md:4 [k8sarch.value]",
+                                         "page_rst.rst:4 [k8sarch.value]"]
+    for doc in ("page_rst", "page_md"):
+        soup = _soup(Path(app.outdir), doc)
+        assert len(soup.select("div.k8sarch-diagram svg")) == 1
+        assert "Paragraph 0 after the diagram." in soup.get_text()
