@@ -18,12 +18,13 @@ from . import components as comp
 from .builders import note_sources
 from .config import get_config
 from .describe import alt_text, topology_lines
+from .descriptions import placeholder
 from .diagnostics import Severity, Subtype
 from .domain import K8sDomain
 from .dot import print_variant, to_dot
 from .findings import NOTES, automatic_notes, summary
 from .graph import build_graph
-from .i18n import N_, Translator
+from .i18n import Translator
 from .imports import FORMATS
 from .model import Cluster, link_target
 from .nodes import k8sarch_diagram, k8sarch_link
@@ -286,7 +287,10 @@ class K8sClusterDirective(SphinxDirective):
         result.extend(self._note(note, _)
                       for note in dict.fromkeys(auto + [n for n in notes if n in NOTES]))
         if style != "none" and to_describe:
-            result.append(self._descriptions(to_describe, cluster, anchors, style, _))
+            descriptions = placeholder({c: self._term(c, cluster) for c in to_describe},
+                                       anchors, style, _.lang)
+            self.set_source_info(descriptions)
+            result.append(descriptions)
         container = nodes.container("", *result, classes=["k8sarch"])
         self.set_source_info(container)
         return [container]
@@ -343,72 +347,9 @@ class K8sClusterDirective(SphinxDirective):
         self.set_source_info(admonition)
         return admonition
 
-    @staticmethod
-    def _fields(component: str, _: Translator) -> list[tuple[str, str]]:
-        """(label, text) of each description field, translated."""
-        info = comp.CATALOG[component]
-        return [(_(label), _(text)) for label, text in (
-            (N_("Where it runs"), info.where),
-            (N_("What it does"), info.what),
-            (N_("Talks to"), info.talks),
-            (N_("Port"), info.port),
-        )]
-
     def _term(self, component: str, cluster: Cluster) -> str:
         if component == "container-runtime":
             return f"{component} ({cluster.runtime})"
         if component == "load-balancer":
             return f"{component} ({cluster.load_balancer})"
         return component
-
-    def _descriptions(self, components: list[str], cluster: Cluster, anchors: dict[str, str],
-                      style: str, _: Translator) -> nodes.Element:
-        if style == "table":
-            return self._table(components, cluster, anchors, _)
-        dl = nodes.definition_list(classes=["k8sarch-descriptions"])
-        for component in components:
-            term = nodes.term("", "", ids=[anchors[component]])
-            term += nodes.literal(self._term(component, cluster), self._term(component, cluster))
-            self.set_source_info(term)
-            field_list = nodes.field_list()
-            for label, value in self._fields(component, _):
-                field = nodes.field("", nodes.field_name(label, label),
-                                    nodes.field_body("", self._para(value)))
-                field_list += field
-            # The same catalog text stands under every diagram: kept out of the search
-            # index (Sphinx skips "no-search"), where it only made every page match alike
-            # and cost more than the rest of the page. The component names stay searchable.
-            item = nodes.definition_list_item("", term, nodes.definition(
-                "", field_list, classes=["no-search"]))
-            self.set_source_info(item)
-            dl += item
-        self.set_source_info(dl)
-        return dl
-
-    def _table(self, components: list[str], cluster: Cluster, anchors: dict[str, str],
-               _: Translator) -> nodes.Element:
-        headers = [_("Component")] + [label for label, _v in self._fields(components[0], _)]
-        table = nodes.table(classes=["k8sarch-descriptions"])
-        group = nodes.tgroup(cols=len(headers))
-        table += group
-        for width in (14, 18, 36, 20, 12):
-            group += nodes.colspec(colwidth=width)
-        head = nodes.thead()
-        row = nodes.row()
-        for header in headers:
-            row += nodes.entry("", self._para(header))
-        head += row
-        group += head
-        body = nodes.tbody()
-        for component in components:
-            row = nodes.row(ids=[anchors[component]])
-            cell = nodes.paragraph()
-            cell += nodes.literal(self._term(component, cluster), self._term(component, cluster))
-            self.set_source_info(cell)
-            row += nodes.entry("", cell)
-            for _label, value in self._fields(component, _):
-                row += nodes.entry("", self._para(value), classes=["no-search"])
-            body += row
-        group += body
-        self.set_source_info(table)
-        return table

@@ -15,10 +15,11 @@ from .builders import (
     skip,
 )
 from .config import setup_config
+from .descriptions import ExpandDescriptions
 from .directive import K8sClusterDirective
 from .domain import K8sDomain, missing_reference
 from .i18n import DOMAIN, LOCALE_DIR
-from .nodes import k8sarch_diagram, k8sarch_link
+from .nodes import k8sarch_descriptions, k8sarch_diagram, k8sarch_link
 from .pages import skip_undecodable
 
 if TYPE_CHECKING:
@@ -36,8 +37,10 @@ def _add_static(app: Sphinx) -> None:
 def setup_extension(app: Sphinx) -> None:
     setup_config(app)
     app.add_node(k8sarch_diagram, **VISITORS)  # type: ignore[arg-type]
-    app.add_node(k8sarch_link, html=(skip, None), latex=(skip, None), text=(skip, None),
-                 man=(skip, None), texinfo=(skip, None))
+    for node in (k8sarch_link, k8sarch_descriptions):
+        app.add_node(node, html=(skip, None), latex=(skip, None), text=(skip, None),
+                     man=(skip, None), texinfo=(skip, None))
+    app.add_post_transform(ExpandDescriptions)
     app.add_directive("k8s-cluster", K8sClusterDirective)
     app.add_message_catalog(DOMAIN, str(LOCALE_DIR))
     app.add_domain(K8sDomain)

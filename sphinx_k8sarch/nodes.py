@@ -16,3 +16,9 @@ class k8sarch_diagram(nodes.General, nodes.Element):  # noqa: N801 - docutils co
 class k8sarch_link(nodes.Inline, nodes.Element):  # noqa: N801
     """Holds the reference of one box inside a diagram: ``key`` is a component or machine
     name; ``spec`` marks a link the spec asked for (it wins over glossary links)."""
+
+
+class k8sarch_descriptions(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the component descriptions under a diagram, expanded when the page
+    is written (:mod:`.descriptions`). Attributes: ``items`` ((component, shown name)
+    pairs), ``anchors`` (component → id), ``style`` (list or table), ``lang``."""
