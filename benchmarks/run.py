@@ -249,29 +249,25 @@ def ratios(series: list[Series], core: list[dict[str, Any]]) -> list[dict[str, A
     return out
 
 
+def _field(path: str, prefix: str, separator: str) -> str | None:
+    """The value after ``separator`` on the first line of ``path`` that starts with
+    ``prefix``, or None (no such file, as on machines without /proc, or no such line)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return next((line.split(separator, 1)[1].strip() for line in lines
+                 if line.startswith(prefix)), None)
+
+
 def machine(renderers: list[Renderer]) -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
-    except OSError:
-        pass
-    system = platform.platform()
-    try:
-        for line in Path("/etc/os-release").read_text(encoding="utf-8").splitlines():
-            if line.startswith("PRETTY_NAME="):
-                system = f"{line.split('=', 1)[1].strip(chr(34))}, Linux {platform.release()}"
-    except OSError:
-        pass
+    cpu = (_field("/proc/cpuinfo", "model name", ":") or platform.processor()
+           or platform.machine())
+    kib = _field("/proc/meminfo", "MemTotal:", ":")
+    memory = f"{int(kib.split()[0]) / 1024 ** 2:.1f} GiB" if kib else ""
+    pretty = _field("/etc/os-release", "PRETTY_NAME=", "=")
+    system = (f"{pretty.strip(chr(34))}, Linux {platform.release()}" if pretty
+              else platform.platform())
     info = {
         "CPU": cpu,
         "cores": str(os.cpu_count()),
