@@ -247,13 +247,14 @@ WORKER_DEFAULT = ("kubelet", "container-runtime", "kube-proxy")
 ORDER = {name: i for i, name in enumerate(CATALOG)}
 
 
-def _norm(name: str) -> str:
+def normalize(name: str) -> str:
+    """The form names and aliases are looked up in: case, ``_`` and spaces do not count."""
     return name.strip().lower().replace("_", "-").replace(" ", "-")
 
 
 def resolve(name: str) -> str | None:
     """Return the canonical id for a name or alias, or None if it is unknown."""
-    key = _norm(name)
+    key = normalize(name)
     if key in CATALOG:
         return key
     return ALIASES.get(key)
@@ -261,7 +262,7 @@ def resolve(name: str) -> str | None:
 
 def suggest(name: str) -> str | None:
     """The closest known component name, for "did you mean" hints."""
-    key = _norm(name)
+    key = normalize(name)
     candidates = sorted(set(CATALOG) | set(ALIASES))
     match = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
     if not match:

@@ -131,7 +131,7 @@ def _caseless(word: str) -> str:
 
 
 def _component_form(name: str) -> str:
-    """Matches every string that ``components._norm`` turns into ``name`` once stripped:
+    """Matches every string that ``components.normalize`` turns into ``name`` once stripped:
     any case, and ``_`` or a space for ``-``."""
     parts = []
     for char in name:
@@ -174,16 +174,11 @@ def _link_scheme_pattern() -> str:
 
 # -- vocabulary ----------------------------------------------------------------------------
 
-def _normal(name: str) -> str:
-    """The form ``components.resolve`` looks names up in."""
-    return name.strip().lower().replace("_", "-").replace(" ", "-")
-
-
 def _known_names() -> list[str]:
     """Component ids and aliases in the form the validator looks them up in (an entry of
     the tables in any other form could never be matched, so it is left out)."""
     return sorted(n for n in set(comp.CATALOG) | set(comp.ALIASES)
-                  if n == _normal(n) and comp.resolve(n) is not None)
+                  if n == comp.normalize(n) and comp.resolve(n) is not None)
 
 
 def _addon_names() -> list[str]:
