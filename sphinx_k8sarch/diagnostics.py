@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+import difflib
 from enum import StrEnum
+from typing import Any
 
 #: The warning ``type`` used for every message of this extension.
 WARNING_TYPE = "k8sarch"
@@ -82,3 +85,27 @@ class Diagnostic:
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
+
+
+def describe_value(value: Any) -> str:
+    """What a wrong value is, for messages: "a list", "text ('three')"."""
+    if value is None:
+        return "an empty value"
+    names = {bool: "a boolean", int: "a number", float: "a number", str: "text",
+             list: "a list", dict: "a mapping"}
+    return names.get(type(value), f"a {type(value).__name__}") + (
+        f" ({value!r})" if isinstance(value, bool | int | float | str) and len(repr(value)) < 40
+        else "")
+
+
+def did_you_mean(guess: str | None) -> str:
+    """The tail of a message that suggests ``guess``, or nothing."""
+    return f"; did you mean {guess!r}?" if guess else ""
+
+
+def closest(word: object, choices: Sequence[str]) -> str | None:
+    """The choice closest to a misspelt ``word``, if it is text and any is close."""
+    if not isinstance(word, str):
+        return None
+    match = difflib.get_close_matches(word, choices, n=1)
+    return match[0] if match else None

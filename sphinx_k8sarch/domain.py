@@ -19,7 +19,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import clean_astext, make_refnode
 
 from . import components as comp
-from .diagnostics import Subtype
+from .diagnostics import Subtype, did_you_mean
 from .i18n import DOMAIN, N_, Translator
 from .warnings_ import warn
 
@@ -178,10 +178,8 @@ def missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) ->
         return True
     name = comp.resolve(target)
     if name is None:
-        guess = comp.suggest(target)
-        tail = f"; did you mean {guess!r}?" if guess else ""
-        warn(f"unknown component {target!r} in :k8s:comp:{tail}", Subtype.UNKNOWN_COMPONENT,
-             location)
+        warn(f"unknown component {target!r} in :k8s:comp:{did_you_mean(comp.suggest(target))}",
+             Subtype.UNKNOWN_COMPONENT, location)
     else:
         warn(f":k8s:comp: {target!r} has no glossary entry and no diagram describes it",
              Subtype.LINK, location)

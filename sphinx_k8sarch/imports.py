@@ -203,11 +203,18 @@ Counts given for a format that holds its own (spec, kind, k3d) are ignored with 
 from __future__ import annotations
 
 from collections.abc import Mapping
-import difflib
 from typing import Any
 
 from .components import CONTROL_PLANE_DEFAULT, WORKER_DEFAULT
-from .diagnostics import Diagnostic, Severity, Subtype, has_errors
+from .diagnostics import (
+    Diagnostic,
+    Severity,
+    Subtype,
+    closest,
+    describe_value,
+    did_you_mean,
+    has_errors,
+)
 from .model import LB_LABEL_MAX
 from .yamlspec import Loaded, Path, load, load_all
 
@@ -346,22 +353,6 @@ def _group(api_version: str) -> tuple[str, str]:
     return group, version
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "an empty value"
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "text",
-             list: "a list", dict: "a mapping"}
-    text = names.get(type(value), f"a {type(value).__name__}")
-    if isinstance(value, bool | int | float | str) and len(repr(value)) < 40:
-        text += f" ({value!r})"
-    return text
-
-
-def _hint(word: str, choices: tuple[str, ...]) -> str:
-    match = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean {match[0]!r}?" if match else ""
-
-
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -390,7 +381,7 @@ class _Import:
             self.warn(doc.line((*path, str(key))),
                       f"{where} field {key!r} is not understood{extra}; if it changes the "
                       f"cluster's architecture, the diagram does not show it"
-                      f"{_hint(str(key), known)}")
+                      f"{did_you_mean(closest(str(key), known))}")
 
     def mapping(self, doc: Loaded, path: Path, what: str) -> dict[Any, Any]:
         """The mapping at ``path`` ({} when absent or empty); a type error otherwise."""
@@ -403,7 +394,7 @@ class _Import:
             return {}
         if not isinstance(value, dict):
             self.error(doc.line(path), Subtype.TYPE,
-                       f"{what} must be a mapping, not {_describe(value)}")
+                       f"{what} must be a mapping, not {describe_value(value)}")
             return {}
         return value
 
@@ -461,7 +452,7 @@ class _Import:
         if not isinstance(data, dict):
             self.error(doc.line(()), Subtype.TYPE,
                        f"each document must be a mapping with apiVersion and kind, not "
-                       f"{_describe(data)}")
+                       f"{describe_value(data)}")
             return None
         api = data.get("apiVersion")
         kind = data.get("kind")
@@ -475,7 +466,7 @@ class _Import:
         if not isinstance(api, str) or not api.strip():
             self.error(doc.line(("apiVersion",)), Subtype.TYPE,
                        f"apiVersion must be text such as kind.x-k8s.io/v1alpha4, not "
-                       f"{_describe(api)}")
+                       f"{describe_value(api)}")
             return None
         group, version = _group(api)
         if group in KUBEADM_COMPANIONS:
@@ -495,7 +486,7 @@ class _Import:
             self.error(doc.line(("kind",)), Subtype.IMPORT,
                        f"kind {kind!r} is not a {tool} configuration that can be imported "
                        f"(expected {' or '.join(kinds)})"
-                       + (_hint(kind, kinds) if isinstance(kind, str) else ""))
+                       + did_you_mean(closest(kind, kinds)))
             return None
         return tool
 
@@ -579,7 +570,7 @@ class _Kind:
                 state.error(line, Subtype.VALUE,
                             f"kubeProxyMode {mode!r} is not one kind knows "
                             f"({', '.join(KIND_PROXY_MODES)})"
-                            + (_hint(mode, KIND_PROXY_MODES) if isinstance(mode, str) else ""))
+                            + did_you_mean(closest(mode, KIND_PROXY_MODES)))
         for path in _patch_paths(data, ()):
             _check_kubeadm_patch(state, doc, path)
 
@@ -599,7 +590,7 @@ class _Kind:
             return 1, 0
         if not isinstance(nodes, list):
             state.error(doc.line(("nodes",)), Subtype.TYPE,
-                        f"nodes must be a list of nodes, not {_describe(nodes)}")
+                        f"nodes must be a list of nodes, not {describe_value(nodes)}")
             return 1, 0
         found = {"control-plane": 0, "worker": 0}
         for index, node in enumerate(nodes):
@@ -607,7 +598,7 @@ class _Kind:
             if not isinstance(node, dict):
                 state.error(doc.line(path), Subtype.TYPE,
                             f"a kind node must be a mapping such as {{role: worker}}, not "
-                            f"{_describe(node)}")
+                            f"{describe_value(node)}")
                 continue
             state.unknown(doc, node, path, KIND_NODE, "kind node")
             # An empty role (``role:``) decodes to "" in kind, which defaults it too.
@@ -617,7 +608,7 @@ class _Kind:
                 state.error(role_line, Subtype.VALUE,
                             f"unknown kind node role {role!r}; kind knows "
                             f"{' and '.join(KIND_ROLES)}"
-                            + (_hint(role, KIND_ROLES) if isinstance(role, str) else ""))
+                            + did_you_mean(closest(role, KIND_ROLES)))
                 continue
             key = "control-plane" if role == "control-plane" else "workers"
             result.lines.setdefault((key,), role_line)
@@ -738,7 +729,7 @@ class _Kubeadm:
             if not isinstance(endpoint, str):
                 state.error(line, Subtype.TYPE,
                             f"controlPlaneEndpoint must be an address such as "
-                            f"lb.example.com:6443, not {_describe(endpoint)}")
+                            f"lb.example.com:6443, not {describe_value(endpoint)}")
             else:
                 result.put("load-balancer", _endpoint_label(endpoint), line)
                 if "control-plane" not in counts:
@@ -791,12 +782,12 @@ class _Kubeadm:
         if not isinstance(endpoints, list):
             state.error(doc.line(path), Subtype.TYPE,
                         f"etcd.external.endpoints must be a list of URLs, not "
-                        f"{_describe(endpoints)}")
+                        f"{describe_value(endpoints)}")
             return
         for index, item in enumerate(endpoints):
             if not isinstance(item, str):
                 state.error(doc.line((*path, index)), Subtype.TYPE,
-                            f"an etcd endpoint must be a URL, not {_describe(item)}")
+                            f"an etcd endpoint must be a URL, not {describe_value(item)}")
         result.data["etcd"]["members"] = len(endpoints)
 
     def _init(self, doc: Loaded, result: _Result) -> None:
@@ -808,7 +799,7 @@ class _Kubeadm:
         phases = data.get("skipPhases")
         if phases is not None and not isinstance(phases, list):
             state.error(doc.line(("skipPhases",)), Subtype.TYPE,
-                        f"skipPhases must be a list of phase names, not {_describe(phases)}")
+                        f"skipPhases must be a list of phase names, not {describe_value(phases)}")
             phases = []
         for index, phase in enumerate(phases or []):
             if not isinstance(phase, str):
@@ -869,7 +860,7 @@ class _K3d:
         for key, value, low in (("servers", servers, 1), ("agents", agents, 0)):
             if not _is_count(value):
                 state.error(doc.line((key,)), Subtype.TYPE,
-                            f"{key} must be a whole number, not {_describe(value)}")
+                            f"{key} must be a whole number, not {describe_value(value)}")
             elif value < low:
                 state.error(doc.line((key,)), Subtype.VALUE,
                             f"{key} must be at least {low}, not {value}")
@@ -935,7 +926,7 @@ class _K3d:
         if not isinstance(args, list):
             state.error(doc.line(("options", "k3s", "extraArgs")), Subtype.TYPE,
                         f"extraArgs must be a list of {{arg: ..., nodeFilters: [...]}}, not "
-                        f"{_describe(args)}")
+                        f"{describe_value(args)}")
             return []
         found: list[tuple[int, str, str]] = []
         for index, item in enumerate(args):
@@ -943,7 +934,7 @@ class _K3d:
             if not isinstance(arg, str):
                 state.error(doc.line(("options", "k3s", "extraArgs", index)), Subtype.TYPE,
                             f"an extra argument must be text such as --disable=traefik, not "
-                            f"{_describe(arg)}")
+                            f"{describe_value(arg)}")
                 continue
             name, _, value = arg.strip().partition("=")
             if " " in name and not value:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .diagnostics import Subtype
+from .spec import undecodable
 from .warnings_ import warn
 
 if TYPE_CHECKING:
@@ -30,8 +31,7 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
         try:
             data.decode(encoding)
         except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n") + 1
-            byte = data[exc.start:exc.start + 1].hex()
+            line, byte = undecodable(data, exc)
             name = encoding.upper().removesuffix("-SIG")
             warn(f"the page is not valid {name} (byte 0x{byte}); it is left out of this build",
                  Subtype.FILE, f"{path}:{line}")

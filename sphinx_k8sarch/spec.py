@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import copy
-import difflib
 import re
 from typing import Any
 
 from . import components as comp
-from .diagnostics import Diagnostic, Severity, Subtype, has_errors
+from .diagnostics import (
+    Diagnostic,
+    Severity,
+    Subtype,
+    closest,
+    describe_value,
+    did_you_mean,
+    has_errors,
+)
 from .findings import ha_findings
 from .imports import convert
 from .model import LB_KINDS, LB_LABEL_MAX, Cluster, EtcdTopology, Pool
@@ -50,8 +57,7 @@ class _Checker:
                      where: str) -> None:
         for key in data:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), allowed, n=1)
-                tail = f"; did you mean {hint[0]!r}?" if hint else ""
+                tail = did_you_mean(closest(str(key), allowed))
                 self.error((*path, str(key)), Subtype.UNKNOWN_KEY,
                            f"unknown key {key!r} in {where} (allowed: {', '.join(allowed)}){tail}")
 
@@ -59,7 +65,7 @@ class _Checker:
         low, high = limit
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(path, Subtype.TYPE,
-                       f"{what} must be a whole number, not {_describe(value)}")
+                       f"{what} must be a whole number, not {describe_value(value)}")
             return None
         if not low <= value <= high:
             self.error(path, Subtype.VALUE, f"{what} must be between {low} and {high}, not {value}")
@@ -72,20 +78,18 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            self.error(path, Subtype.TYPE, f"{what} must be a list of names, not {_describe(value)}")
+            self.error(path, Subtype.TYPE, f"{what} must be a list of names, not {describe_value(value)}")
             return None
         result: list[str] = []
         for index, item in enumerate(value):
             if not isinstance(item, str):
                 self.error((*path, index), Subtype.TYPE,
-                           f"{what} entries must be names, not {_describe(item)}")
+                           f"{what} entries must be names, not {describe_value(item)}")
                 continue
             name = comp.resolve(item)
             if name is None:
-                guess = comp.suggest(item)
-                tail = f"; did you mean {guess!r}?" if guess else ""
                 self.error((*path, index), Subtype.UNKNOWN_COMPONENT,
-                           f"unknown component {item!r}{tail}")
+                           f"unknown component {item!r}{did_you_mean(comp.suggest(item))}")
                 continue
             if name in result:
                 self.warn((*path, index), Subtype.VALUE, f"{item!r} is listed twice in {what}")
@@ -94,14 +98,9 @@ class _Checker:
         return result
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "an empty value"
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "text",
-             list: "a list", dict: "a mapping"}
-    return names.get(type(value), f"a {type(value).__name__}") + (
-        f" ({value!r})" if isinstance(value, bool | int | float | str) and len(repr(value)) < 40
-        else "")
+def undecodable(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """The 1-based line and the hex value of the first byte that did not decode."""
+    return data[:exc.start].count(b"\n") + 1, data[exc.start:exc.start + 1].hex()
 
 
 def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
@@ -110,8 +109,7 @@ def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
         # utf-8-sig: a byte order mark written by some editors is accepted and dropped.
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        byte = data[exc.start:exc.start + 1].hex()
+        line, byte = undecodable(data, exc)
         return None, Diagnostic(line, Severity.ERROR, Subtype.FILE,
                                 f"the file is not valid UTF-8 (byte 0x{byte} on line {line})")
 
@@ -138,7 +136,7 @@ def parse(text: str, title: str = "", base: dict[str, Any] | None = None,
     if not isinstance(data, dict):
         diagnostics.append(Diagnostic(loaded.line(()), Severity.ERROR, Subtype.TYPE,
                                       f"the spec must be a mapping of keys to values, not "
-                                      f"{_describe(data)}"))
+                                      f"{describe_value(data)}"))
         return None, sorted(diagnostics), None
     if base is not None:
         data = merge(base, data)
@@ -182,7 +180,7 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
 
     spec_title = data.get("title", "")
     if not isinstance(spec_title, str):
-        check.error(("title",), Subtype.TYPE, f"title must be text, not {_describe(spec_title)}")
+        check.error(("title",), Subtype.TYPE, f"title must be text, not {describe_value(spec_title)}")
         spec_title = ""
     elif len(spec_title) > TITLE_MAX:
         check.error(("title",), Subtype.VALUE,
@@ -201,7 +199,7 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
     if not isinstance(lb, str) or not lb.strip():
         check.error(("load-balancer",), Subtype.TYPE,
                     f"load-balancer must be one of {', '.join(LB_KINDS)} or a label, "
-                    f"not {_describe(lb)}")
+                    f"not {describe_value(lb)}")
         lb = "none"
     lb = lb.strip()
     if lb.lower() in LB_KINDS:
@@ -224,7 +222,7 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
     runtime = data.get("runtime", "containerd")
     if not isinstance(runtime, str) or comp.RUNTIME_FLAVOURS.get(runtime.lower()) is None:
         check.error(("runtime",), Subtype.VALUE,
-                    f"runtime must be one of {', '.join(RUNTIMES)}, not {_describe(runtime)} "
+                    f"runtime must be one of {', '.join(RUNTIMES)}, not {describe_value(runtime)} "
                     "(dockershim was removed in Kubernetes 1.24)")
         runtime = "containerd"
     runtime = comp.RUNTIME_FLAVOURS[runtime.lower()]
@@ -254,7 +252,7 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
         check.error(("datastore",), Subtype.TYPE if not isinstance(datastore, str)
                     else Subtype.VALUE,
                     f"datastore must be a label of 1 to {LB_LABEL_MAX} characters, such as "
-                    f"SQLite, not {_describe(datastore)}")
+                    f"SQLite, not {describe_value(datastore)}")
         datastore = ""
     datastore = datastore.strip()
     if datastore and control_plane is not None and (
@@ -301,7 +299,7 @@ def _links(check: _Checker, value: Any, machines: dict[str, int]
     if not isinstance(value, dict):
         check.error(("links",), Subtype.TYPE,
                     f"links must be a mapping of component or machine names to targets, not "
-                    f"{_describe(value)}")
+                    f"{describe_value(value)}")
         return (), []
     result: dict[str, str] = {}
     written: dict[str, str] = {}
@@ -318,8 +316,7 @@ def _links(check: _Checker, value: Any, machines: dict[str, int]
                 continue
             name = key
         if name is None:
-            guess = comp.suggest(str(key))
-            tail = f"; did you mean {guess!r}?" if guess else ""
+            tail = did_you_mean(comp.suggest(str(key)))
             check.error(path, Subtype.UNKNOWN_COMPONENT,
                         f"links: {key!r} is neither a component nor a machine such as cp-1 or "
                         f"worker-1{tail}")
@@ -327,7 +324,7 @@ def _links(check: _Checker, value: Any, machines: dict[str, int]
         if not isinstance(target, str) or not target.strip():
             check.error(path, Subtype.TYPE,
                         f"links: the target of {key!r} must be a URL or a label, not "
-                        f"{_describe(target)}")
+                        f"{describe_value(target)}")
             continue
         target = target.strip()
         if len(target) > MAX_LINK:
@@ -386,7 +383,7 @@ def _etcd(check: _Checker, value: Any) -> tuple[EtcdTopology | None, int]:
         path_t = path
     if not isinstance(topology, str) or topology.lower() not in ("stacked", "external"):
         check.error(path_t, Subtype.VALUE,
-                    f"etcd topology must be 'stacked' or 'external', not {_describe(topology)}")
+                    f"etcd topology must be 'stacked' or 'external', not {describe_value(topology)}")
         return None, 0
     kind = EtcdTopology(topology.lower())
     if kind is EtcdTopology.STACKED:
