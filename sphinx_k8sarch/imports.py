@@ -305,8 +305,13 @@ def convert(text: str, fmt: str = "auto", counts: Mapping[str, int] | None = Non
         return None, fmt, diagnostics
     typed = [doc for doc in documents if _is_typed(doc)]
     if fmt == "auto" and not typed:
+        if len(documents) == 1:
+            # A plain spec, already parsed: not again. (Several documents are an error
+            # that load() words; no document at all is the empty spec.)
+            return _checked_spec(documents[0], diagnostics, counts, explicit=False)
         return _spec(text, counts, explicit=False)
-    state = _Import(documents, diagnostics)
+    # A stream may hold empty documents (a trailing ---); tools skip them.
+    state = _Import([doc for doc in documents if doc.data is not None], diagnostics)
     detected = state.detect(fmt)
     if detected is None or has_errors(state.diagnostics):
         return None, detected or state.guess or fmt, sorted(state.diagnostics)
@@ -328,6 +333,11 @@ def _spec(text: str, counts: Mapping[str, int], explicit: bool
     loaded, diagnostics = load(text)
     if loaded is None:
         return None, "spec", diagnostics
+    return _checked_spec(loaded, diagnostics, counts, explicit)
+
+
+def _checked_spec(loaded: Loaded, diagnostics: list[Diagnostic], counts: Mapping[str, int],
+                  explicit: bool) -> tuple[Loaded | None, str, list[Diagnostic]]:
     data = loaded.data
     if explicit and isinstance(data, dict):
         api = data.get("apiVersion")

@@ -127,7 +127,8 @@ def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
 def load_all(text: str) -> tuple[list[Loaded] | None, list[Diagnostic]]:
     """Parse a stream of ``---``-separated documents (kubeadm writes several in one file).
 
-    Empty documents are dropped; the node budget is shared by the whole stream.
+    Empty documents are kept (their data is None); the node budget is shared by the whole
+    stream.
     """
     return _load(text, single=False)
 
@@ -182,8 +183,7 @@ def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic
         error = _build(loader, root, text, budget, loaded, diagnostics)
         if error is not None:
             return None, [error]
-        if single or loaded.data is not None:
-            documents.append(loaded)
+        documents.append(loaded)
     return documents, diagnostics
 
 
