@@ -2,19 +2,28 @@
 #   make docs   build the course site (HTML and LaTeX) with warnings as errors
 #   make test   ruff, mypy and pytest (browser tests and a smoke run of the benchmark included)
 #   make bench  the full benchmark; writes benchmarks/results/, which docs/guide/benchmarks.md shows
+#   make pins   re-resolve the pinned tool versions in requirements/ (see tools/update_pins.py)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SPHINXOPTS ?= -W --keep-going -n
+# Tools are installed at the versions pinned for this Python (pip constraints files).
+PYVERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+PINS := requirements/py$(PYVERSION).txt
 
-.PHONY: docs html latex pdf test lint system-deps bench catalog clean
+.PHONY: docs html latex pdf test lint system-deps bench catalog pins clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(PINS)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	$(BIN)/python -m pip install --quiet -c $(PINS) --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(PINS) -e . --group dev
 	touch $(STAMP)
+
+$(PINS):
+	@echo "No pinned versions for Python $(PYVERSION) ($(PINS)); use Python 3.11, 3.12 or 3.13," \
+	      "e.g. make PYTHON=python3.11, or create them with: python3 tools/update_pins.py" >&2
+	@exit 1
 
 docs: html latex
 
@@ -45,6 +54,9 @@ bench: $(STAMP) system-deps
 
 catalog: $(STAMP)
 	$(BIN)/python tools/update_catalog.py
+
+pins:
+	$(PYTHON) tools/update_pins.py
 
 clean:
 	rm -rf docs/_build .pytest_cache .mypy_cache .ruff_cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, cast
 
 from docutils import nodes
 from sphinx.domains import Domain, Index, IndexEntry, ObjType
@@ -32,7 +32,13 @@ if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.domains.std import StandardDomain
     from sphinx.environment import BuildEnvironment
+
+
+def _standard(env: BuildEnvironment) -> StandardDomain:
+    """The ``std`` domain; ``env.domains.standard_domain`` only exists from Sphinx 8.1."""
+    return cast("StandardDomain", env.get_domain("std"))
 
 
 class Place(NamedTuple):
@@ -114,8 +120,7 @@ class K8sDomain(Domain):
 
     # -- resolving ------------------------------------------------------------------------
     def _glossary(self, name: str) -> tuple[str, str] | None:
-        std = self.env.domains.standard_domain
-        found: tuple[str, str] | None = std.objects.get(("term", name))
+        found: tuple[str, str] | None = _standard(self.env).objects.get(("term", name))
         return found
 
     def _nearest(self, name: str, fromdocname: str, line: int | None) -> Place | None:
@@ -132,9 +137,8 @@ class K8sDomain(Domain):
                      ) -> nodes.reference | None:
         if typ == "link":
             # A ``links:`` target of a spec: a label (std:ref) or a document (std:doc).
-            std = env.domains.standard_domain
-            return std.resolve_xref(env, fromdocname, builder, node["k8sarch_kind"], target,
-                                    node, contnode)
+            return _standard(env).resolve_xref(env, fromdocname, builder,
+                                               node["k8sarch_kind"], target, node, contnode)
         name = comp.resolve(target)
         if name is None:
             return None

@@ -23,8 +23,10 @@ import configparser
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+import re
 from string import Formatter
 import sys
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -54,12 +56,34 @@ class Language:
     name: str
     plural_forms: str
 
+    @property
+    def nplurals(self) -> int:
+        return int(_PLURAL_FORMS.fullmatch(self.plural_forms).group(1))  # type: ignore[union-attr]
+
+    @property
+    def plural_expr(self) -> str:
+        return _PLURAL_FORMS.fullmatch(self.plural_forms).group(2)  # type: ignore[union-attr]
+
+
+_PLURAL_FORMS = re.compile(r"nplurals=(\d+); plural=(.+);")
+
 
 LANGUAGES = (Language("es", "Spanish", "nplurals=2; plural=(n != 1);"),)
 
 
 class StableCatalog(Catalog):
-    """A catalog whose header holds no run-dependent values (dates, Babel version, year)."""
+    """A catalog whose header holds no run-dependent values (dates, Babel version, year)
+    and whose plural rule is ours, not the one of the installed Babel's CLDR data: Babel
+    2.19 gives Spanish a third plural form, older releases two, and the catalog must not
+    change with the Babel version that happens to be installed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = LANGUAGE_BY_CODE.get(str(self.locale_identifier)) if self.locale else None
+        if language is not None:
+            # Read by Babel's num_plurals / plural_expr, which write_po and write_mo use.
+            self._num_plurals = language.nplurals  # type: ignore[assignment]
+            self._plural_expr = language.plural_expr  # type: ignore[assignment]
 
     def _stable_headers(self) -> list[tuple[str, str]]:
         language = LANGUAGE_BY_CODE.get(str(self.locale_identifier)) if self.locale else None
