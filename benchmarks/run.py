@@ -33,11 +33,11 @@ import docutils
 import sphinx
 
 import sphinx_k8sarch
-from sphinx_k8sarch.dot import to_dot
-from sphinx_k8sarch.graph import build_graph
-from sphinx_k8sarch.i18n import Translator
-from sphinx_k8sarch.render import find_renderer, renderer_version
-from sphinx_k8sarch.spec import analyse
+from sphinx_k8sarch.core.dot import to_dot
+from sphinx_k8sarch.core.graph import build_graph
+from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.pipeline import analyse
+from sphinx_k8sarch.core.render import find_renderer, renderer_version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sites import SIDES, Site, built_dot, drawn, embedded, write_sites

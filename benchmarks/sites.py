@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 
 from docutils import nodes
 
-from sphinx_k8sarch.dot import to_dot
-from sphinx_k8sarch.graph import build_graph
-from sphinx_k8sarch.i18n import Translator
-from sphinx_k8sarch.spec import analyse
+from sphinx_k8sarch.core.dot import to_dot
+from sphinx_k8sarch.core.graph import build_graph
+from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.pipeline import analyse
 
 #: ours; ours with ``k8sarch_descriptions = "none"`` (the diagram and its HA summary, without
 #: the component descriptions, to tell the cost of the picture from that of the text); peer.
@@ -140,7 +140,7 @@ def built_dot(site: Site, label: str, index: int) -> list[str]:
     with (doctrees / f"page-{index:03d}.doctree").open("rb") as stream:
         doctree: nodes.document = pickle.load(stream)  # our own build's output
     if site.side != "peer":
-        from sphinx_k8sarch.nodes import k8sarch_diagram
+        from sphinx_k8sarch.sphinxext.nodes import k8sarch_diagram
 
         return [node["dot"] for node in doctree.findall(k8sarch_diagram)]
     from sphinx.ext.graphviz import graphviz

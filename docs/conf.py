@@ -8,7 +8,7 @@ copyright = "2026, sphinx-k8sarch developers"
 version = release = "0.1.0"
 language = "es"
 
-extensions = ["myst_parser", "sphinx_k8sarch", "sphinx_k8sarch._docs"]
+extensions = ["myst_parser", "sphinx_k8sarch", "sphinx_k8sarch.sphinxext.docs"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "snippets"]
 myst_enable_extensions = ["colon_fence", "deflist"]

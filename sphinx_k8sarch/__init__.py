@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from .core import __version__
+
+__all__ = ["__version__", "setup"]
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -13,13 +15,13 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Imported lazily so that the Sphinx-free core (and the CLI) never pays for Sphinx.
-    from .extension import setup_extension
+    from .sphinxext import setup_extension
 
     setup_extension(app)
     return {
         "version": __version__,
         # Bump whenever pickled doctree nodes or environment data change shape.
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

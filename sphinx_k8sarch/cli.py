@@ -18,25 +18,30 @@ import tempfile
 from typing import TextIO
 import xml.etree.ElementTree as ET
 
-from . import __version__
-from .describe import alt_text, topology_lines
-from .diagnostics import Diagnostic, Severity, Subtype, has_errors
-from .dot import to_dot
-from .findings import summary
-from .graph import build_graph
-from .i18n import LANGUAGES, Translator
-from .imports import FORMATS
-from .model import Cluster, link_target
-from .render import DEFAULT_RENDERER, RenderError, render
-from .spec import analyse, decode
-from .svg import inline_svg
+from .core import __version__
+from .core.describe import alt_text, topology_lines
+from .core.diagnostics import Diagnostic, Severity, Subtype, has_errors
+from .core.dot import to_dot
+from .core.findings import summary
+from .core.graph import build_graph
+from .core.i18n import Translator
+from .core.model import Cluster
+from .core.pipeline import analyse, decode
+from .core.render import RenderError, render
+from .core.svg import inline_svg
+from .core.vocabulary import (
+    DEFAULT_RENDERER,
+    FORMATS,
+    LANGUAGES,
+    RASTER_DPI,
+    RENDER_TIMEOUT,
+    link_target,
+)
 
 STDIN = "-"
 #: Name shown in diagnostics for a spec read from standard input.
 STDIN_NAME = "<stdin>"
 OUTPUT_FORMATS = ("svg", "png")
-#: Resolution of PNG output; SVG is resolution-independent.
-PNG_DPI = 300
 
 EXIT_OK = 0
 EXIT_SPEC = 1
@@ -127,7 +132,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     if cluster is None:
         return EXIT_SPEC
     graph = build_graph(cluster, Translator(args.lang))
-    source = to_dot(graph, dpi=PNG_DPI) if fmt == "png" else to_dot(graph)
+    source = to_dot(graph, dpi=RASTER_DPI) if fmt == "png" else to_dot(graph)
     with tempfile.TemporaryDirectory(prefix="k8sarch-") as cache:
         try:
             drawn, _new = render(source, fmt, Path(cache), command=args.renderer,
@@ -177,7 +182,7 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import schema_text
+    from .core.schema import schema_text
 
     sys.stdout.write(schema_text())
     return EXIT_OK
@@ -250,8 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="output file ending in .svg or .png")
     draw.add_argument("--renderer", default=DEFAULT_RENDERER, metavar="CMD",
                       help=f"Graphviz-compatible renderer (default: {DEFAULT_RENDERER})")
-    draw.add_argument("--timeout", type=_positive, default=30.0, metavar="SECONDS",
-                      help="give up on the renderer after this long (default: 30)")
+    draw.add_argument("--timeout", type=_positive, default=RENDER_TIMEOUT, metavar="SECONDS",
+                      help=f"give up on the renderer after this long (default: "
+                           f"{RENDER_TIMEOUT:g})")
     draw.set_defaults(func=cmd_render)
 
     describe = commands.add_parser(

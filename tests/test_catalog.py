@@ -14,8 +14,8 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 import pytest
 
-from sphinx_k8sarch.components import CATALOG
-from sphinx_k8sarch.i18n import Translator
+from sphinx_k8sarch.core.components import CATALOG
+from sphinx_k8sarch.core.i18n import Translator
 
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "update_catalog.py"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

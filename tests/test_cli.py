@@ -14,9 +14,9 @@ import pytest
 
 from sphinx_k8sarch import __version__
 from sphinx_k8sarch.cli import main
-from sphinx_k8sarch.i18n import DOMAIN, LOCALE_DIR
-from sphinx_k8sarch.render import find_renderer
-from sphinx_k8sarch.schema import schema_text
+from sphinx_k8sarch.core.i18n import DOMAIN, LOCALE_DIR
+from sphinx_k8sarch.core.render import find_renderer
+from sphinx_k8sarch.core.schema import schema_text
 
 VALID = """\
 title: Three masters

@@ -7,16 +7,16 @@ from pathlib import Path
 from PIL import Image
 import pytest
 
-from sphinx_k8sarch import components
-from sphinx_k8sarch.diagnostics import Severity, Subtype
-from sphinx_k8sarch.dot import print_variant, to_dot
-from sphinx_k8sarch.findings import ha_findings, summary
-from sphinx_k8sarch.graph import build_graph
-from sphinx_k8sarch.i18n import Translator
-from sphinx_k8sarch.model import EtcdTopology, failures_tolerated, quorum
-from sphinx_k8sarch.render import render
-from sphinx_k8sarch.spec import parse
-from sphinx_k8sarch.svg import inline_svg
+from sphinx_k8sarch.core.diagnostics import Severity, Subtype
+from sphinx_k8sarch.core.dot import print_variant, to_dot
+from sphinx_k8sarch.core.findings import ha_findings, summary
+from sphinx_k8sarch.core.graph import build_graph
+from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.model import failures_tolerated, quorum
+from sphinx_k8sarch.core.pipeline import parse
+from sphinx_k8sarch.core.render import render
+from sphinx_k8sarch.core.svg import inline_svg
+from sphinx_k8sarch.core.vocabulary import EtcdTopology
 
 EN = Translator("en")
 HA = "control-plane: 3\nworkers: 3\netcd: stacked\nload-balancer: haproxy\nclients: [kubectl]\n"
@@ -34,7 +34,9 @@ def test_quorum_matches_the_etcd_faq_table(members: int, majority: int, toleranc
 def test_defaults_follow_kubeadm() -> None:
     cluster, diagnostics, _ = parse(HA)
     assert cluster is not None and diagnostics == []
-    assert cluster.control_plane.components == components.CONTROL_PLANE_DEFAULT
+    assert cluster.control_plane.components == (
+        "kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager", "kubelet",
+        "container-runtime", "kube-proxy")
     assert cluster.workers.components == ("kubelet", "container-runtime", "kube-proxy")
     assert cluster.etcd is EtcdTopology.STACKED and cluster.etcd_members == 3
     assert ha_findings(cluster) == []
@@ -207,7 +209,7 @@ def test_memoised_quoting_writes_what_the_graphviz_package_writes(
     to the package's own on labels that need every kind of quoting."""
     import graphviz
 
-    from sphinx_k8sarch import dot
+    from sphinx_k8sarch.core import dot
 
     text = ("title: 'C:\\\\x\\\\ <b>&amp; \"q\" graph'\ncontrol-plane: 5\nworkers: 7\n"
             "load-balancer: '\\\\N <i>'\netcd: {topology: external, members: 5}\n"

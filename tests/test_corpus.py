@@ -42,8 +42,8 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx_helpers import MakeApp, build
 
 from sphinx_k8sarch.cli import main
-from sphinx_k8sarch.diagnostics import Severity, Subtype
-from sphinx_k8sarch.spec import analyse
+from sphinx_k8sarch.core.diagnostics import Severity, Subtype
+from sphinx_k8sarch.core.pipeline import analyse
 
 CORPUS = Path(__file__).parent / "corpus" / "bad"
 HEADER = re.compile(r"#\s*expect:\s*(?P<clauses>.+?)\s+--\s+(?P<what>\S.*)$")

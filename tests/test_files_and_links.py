@@ -13,7 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 from sphinx_helpers import MakeApp, build
 
-from sphinx_k8sarch.components import CATALOG
+from sphinx_k8sarch.core.components import CATALOG
 
 PAGES = {"rst": "rst/page.rst", "md": "md/page.md"}
 #: Directive lines of the failing cases in each twin.

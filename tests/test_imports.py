@@ -1,4 +1,4 @@
-"""Importing kind, kubeadm and k3d configuration files (``sphinx_k8sarch.imports``).
+"""Importing kind, kubeadm and k3d configuration files (``sphinx_k8sarch.core.imports``).
 
 The files in ``tests/data/imports`` are written the way people write them, comments and
 unrelated fields included. Each test checks what a reader of the diagram would see: the
@@ -16,15 +16,15 @@ from hypothesis import strategies as st
 import pytest
 import yaml
 
-from sphinx_k8sarch import spec
-from sphinx_k8sarch.components import CONTROL_PLANE_DEFAULT, WORKER_DEFAULT
-from sphinx_k8sarch.diagnostics import Diagnostic, Severity, Subtype, has_errors
-from sphinx_k8sarch.findings import ha_findings, summary
-from sphinx_k8sarch.graph import build_graph
-from sphinx_k8sarch.i18n import Translator
-from sphinx_k8sarch.imports import FORMATS, convert
-from sphinx_k8sarch.model import Cluster, EtcdTopology
-from sphinx_k8sarch.yamlspec import load
+from sphinx_k8sarch.core import validate
+from sphinx_k8sarch.core.diagnostics import Diagnostic, Severity, Subtype, has_errors
+from sphinx_k8sarch.core.findings import ha_findings, summary
+from sphinx_k8sarch.core.graph import build_graph
+from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.imports import FORMATS, convert
+from sphinx_k8sarch.core.model import Cluster
+from sphinx_k8sarch.core.vocabulary import CONTROL_PLANE_DEFAULT, WORKER_DEFAULT, EtcdTopology
+from sphinx_k8sarch.core.yamlspec import load
 
 DATA = Path(__file__).parent / "data" / "imports"
 DOCS_EXAMPLES = Path(__file__).parent.parent / "docs" / "guide" / "formats" / "examples"
@@ -49,7 +49,7 @@ def imported(text: str, fmt: str = "auto", counts: Mapping[str, int] | None = No
     """Convert, build and check as the directive does; the file must be drawable."""
     loaded, used, diagnostics = convert(text, fmt, counts)
     assert loaded is not None, diagnostics
-    cluster, more = spec.build(loaded.data, loaded)
+    cluster, more = validate.validate(loaded.data, loaded)
     assert cluster is not None, more
     everything = sorted(diagnostics + more + ha_findings(cluster))
     assert not has_errors(everything), everything
@@ -455,7 +455,7 @@ def test_errors_of_spec_build_point_into_the_imported_file() -> None:
     text = read("k3d-ha.yaml").replace("servers: 3", "servers: 150")
     loaded, _, diagnostics = convert(text)
     assert loaded is not None and diagnostics == []
-    cluster, more = spec.build(loaded.data, loaded)
+    cluster, more = validate.validate(loaded.data, loaded)
     assert cluster is None
     assert found(more) == [(line_of(text, "servers:"), Subtype.VALUE)]
     # The same for the etcd members of a kubeadm file: the endpoints line.
@@ -465,7 +465,7 @@ def test_errors_of_spec_build_point_into_the_imported_file() -> None:
     text = text.replace("    caFile:", many + "    caFile:")
     loaded, _, _ = convert(text, counts=HA3)
     assert loaded is not None
-    cluster, more = spec.build(loaded.data, loaded)
+    cluster, more = validate.validate(loaded.data, loaded)
     assert cluster is None and found(more) == [(endpoints, Subtype.VALUE)]
 
 
@@ -585,5 +585,5 @@ def test_odd_files_give_diagnostics_never_a_crash(header: str, body: dict[str, o
     if loaded is None:
         assert has_errors(diagnostics)
         return
-    _, more = spec.build(loaded.data, loaded)
+    _, more = validate.validate(loaded.data, loaded)
     assert all(1 <= d.line <= lines for d in more)

@@ -28,13 +28,13 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 import yaml
 
-from sphinx_k8sarch.dot import to_dot
-from sphinx_k8sarch.graph import Graph, build_graph
-from sphinx_k8sarch.i18n import Translator
-from sphinx_k8sarch.model import Cluster
-from sphinx_k8sarch.render import find_renderer, render
-from sphinx_k8sarch.spec import analyse
-from sphinx_k8sarch.svg import ALLOWED, SVG_NS, XLINK_NS, inline_svg, safe_href
+from sphinx_k8sarch.core.dot import to_dot
+from sphinx_k8sarch.core.graph import Graph, build_graph
+from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.model import Cluster
+from sphinx_k8sarch.core.pipeline import analyse
+from sphinx_k8sarch.core.render import find_renderer, render
+from sphinx_k8sarch.core.svg import ALLOWED, SVG_NS, XLINK_NS, inline_svg, safe_href
 
 EN = Translator("en")
 

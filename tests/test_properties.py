@@ -24,16 +24,17 @@ import pytest
 from test_injection import Html, assert_inert, dot_structure, expected_structure, parse_dot
 import yaml
 
-from sphinx_k8sarch import components as comp
 from sphinx_k8sarch.cli import main
-from sphinx_k8sarch.diagnostics import Diagnostic, Severity, Subtype, has_errors
-from sphinx_k8sarch.dot import to_dot
-from sphinx_k8sarch.graph import build_graph
-from sphinx_k8sarch.i18n import Translator
-from sphinx_k8sarch.model import LB_KINDS, Cluster
-from sphinx_k8sarch.render import find_renderer, render
-from sphinx_k8sarch.spec import KEYS, RUNTIMES, analyse
-from sphinx_k8sarch.svg import SVG_NS, inline_svg
+from sphinx_k8sarch.core import components as comp
+from sphinx_k8sarch.core.diagnostics import Diagnostic, Severity, Subtype, has_errors
+from sphinx_k8sarch.core.dot import to_dot
+from sphinx_k8sarch.core.graph import build_graph
+from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.model import Cluster
+from sphinx_k8sarch.core.pipeline import analyse
+from sphinx_k8sarch.core.render import find_renderer, render
+from sphinx_k8sarch.core.svg import SVG_NS, inline_svg
+from sphinx_k8sarch.core.vocabulary import KEYS, LB_KINDS, RUNTIMES
 
 CI = bool(os.environ.get("CI"))
 _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]

@@ -11,7 +11,7 @@ import fake_renderers
 import pytest
 from sphinx_helpers import MakeApp, build, prepare
 
-from sphinx_k8sarch.builders import RENDER_NAME
+from sphinx_k8sarch.sphinxext.cache import RENDER_NAME
 
 ONE = Snippet("One", [":name: one"], "control-plane: 3\nworkers: 2\nload-balancer: haproxy\n")
 TWO = Snippet("Two", [":name: two"], "control-plane: 3\nworkers: 5\nload-balancer: cloud\n")

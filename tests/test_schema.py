@@ -45,12 +45,14 @@ from jsonschema.protocols import Validator
 import pytest
 import yaml
 
-from sphinx_k8sarch import components as comp
-from sphinx_k8sarch.diagnostics import Subtype, has_errors
-from sphinx_k8sarch.model import EtcdTopology
-from sphinx_k8sarch.schema import DEFAULTS, FILENAME, build_schema, schema_text
-from sphinx_k8sarch.spec import ADDONS, LIMITS, MACHINE, analyse, build, decode, merge
-from sphinx_k8sarch.yamlspec import load, load_all
+from sphinx_k8sarch.core import components as comp
+from sphinx_k8sarch.core.diagnostics import Subtype, has_errors
+from sphinx_k8sarch.core.extends import merge
+from sphinx_k8sarch.core.pipeline import analyse, decode
+from sphinx_k8sarch.core.schema import FILENAME, build_schema, schema_text
+from sphinx_k8sarch.core.validate import validate
+from sphinx_k8sarch.core.vocabulary import ADDONS, DEFAULTS, LIMITS, MACHINE, EtcdTopology
+from sphinx_k8sarch.core.yamlspec import load, load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -698,7 +700,7 @@ def check_agreement(case: Case) -> None:
     if not isinstance(rest, dict):
         assert complaints, "the spec must be a mapping"
         return
-    _cluster, core = build(rest, loaded)
+    _cluster, core = validate(rest, loaded)
     assert (not complaints) == (not has_errors(core)), (known, core, complaints)
 
 

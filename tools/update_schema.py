@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 import sys
 
-from sphinx_k8sarch.schema import FILENAME, schema_text
+from sphinx_k8sarch.core.schema import FILENAME, schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "sphinx_k8sarch" / FILENAME

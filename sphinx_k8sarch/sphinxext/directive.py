@@ -14,21 +14,26 @@ from sphinx import addnodes
 from sphinx.ext.graphviz import align_spec, figure_wrapper
 from sphinx.util.docutils import SphinxDirective
 
-from . import components as comp
-from .builders import note_sources
-from .config import get_config
-from .describe import alt_text, topology_lines
-from .descriptions import placeholder
-from .diagnostics import Severity, Subtype
-from .domain import K8sDomain
-from .dot import print_variant, to_dot
-from .findings import NOTES, automatic_notes, summary
-from .graph import build_graph
-from .i18n import Translator
-from .imports import FORMATS
-from .model import Cluster, link_target
-from .nodes import k8sarch_diagram, k8sarch_link
-from .spec import TITLE_MAX, analyse, decode
+from ..core import components as comp
+from ..core.describe import alt_text, topology_lines
+from ..core.diagnostics import Severity, Subtype
+from ..core.dot import to_dot
+from ..core.extends import difference
+from ..core.findings import NOTES, automatic_notes, summary
+from ..core.graph import build_graph
+from ..core.i18n import Translator
+from ..core.model import Cluster
+from ..core.pipeline import analyse, decode
+from ..core.vocabulary import (
+    DESCRIPTION_STYLES,
+    FORMATS,
+    LANGUAGES,
+    SPEC_SUFFIXES,
+    TITLE_MAX,
+    link_target,
+)
+from .config import get_config, literal_choices
+from .nodes import k8sarch_diagram, k8sarch_link, placeholder
 from .warnings_ import report, warn
 
 TEMP_KEY = "k8sarch_diagrams"
@@ -41,19 +46,15 @@ def _list(argument: str | None) -> list[str]:
 
 
 def _lang(argument: str | None) -> str:
-    return directives.choice(argument or "", ("en", "es"))
+    return directives.choice(argument or "", LANGUAGES)
 
 
 def _descriptions(argument: str | None) -> str:
-    return directives.choice(argument or "", ("list", "table", "none"))
+    return directives.choice(argument or "", DESCRIPTION_STYLES)
 
 
 def _format(argument: str | None) -> str:
     return directives.choice(argument or "", FORMATS)
-
-
-#: An argument with one of these suffixes (and no spaces) names a spec file, not a title.
-SPEC_SUFFIXES = (".yaml", ".yml")
 
 
 def is_spec_path(argument: str) -> bool:
@@ -68,16 +69,16 @@ OPTION_DOCS: dict[str, str] = {
     "align": "``left``, ``center`` or ``right``.",
     "class": "Extra CSS classes on the diagram.",
     "width": "Maximum width, e.g. ``600px`` or ``80%``; the natural size is never exceeded.",
-    "lang": "``en`` or ``es``: language of labels, summary and descriptions.",
-    "descriptions": "``list`` (default), ``table`` or ``none``.",
+    "lang": f"{literal_choices(LANGUAGES)}: language of labels, summary and descriptions.",
+    "descriptions": f"``{DESCRIPTION_STYLES[0]}`` (default), {literal_choices(DESCRIPTION_STYLES[1:])}.",
     "highlight": "Components to emphasise, comma or space separated.",
     "extends": "``:name:`` of an earlier ``k8s-cluster`` in the same document: the body lists "
                "only changes, additions are highlighted and only they are described.",
     "notes": "Teaching notes to show (see the notes table); each also silences the finding it "
              "explains.",
     "suppress-warnings": "Finding subtypes to silence for this diagram, e.g. ``ha-single``.",
-    "format": "Format of the spec: ``auto`` (default: told apart by ``apiVersion`` and "
-              "``kind``), ``spec``, ``kind``, ``kubeadm`` or ``k3d``.",
+    "format": f"Format of the spec: ``{FORMATS[0]}`` (default: told apart by ``apiVersion`` "
+              f"and ``kind``), {literal_choices(FORMATS[1:])}.",
     "control-plane": "Number of control-plane nodes of an imported kubeadm configuration.",
     "workers": "Number of worker nodes of an imported kubeadm configuration.",
 }
@@ -223,19 +224,14 @@ class K8sClusterDirective(SphinxDirective):
         for unknown in sorted(h for h in highlight if h not in comp.CATALOG):
             warn(f"cannot highlight unknown component {unknown!r}", Subtype.UNKNOWN_COMPONENT,
                  self.location())
-        new_pools: set[str] = set()
+        new_pools: frozenset[str] = frozenset()
         if base_cluster is not None:
-            highlight |= set(cluster.all_components()) - set(base_cluster.all_components())
-            highlight |= {c for c in cluster.control_plane.components
-                          if not base_cluster.control_plane.has(c)}
-            highlight |= {c for c in cluster.workers.components if not base_cluster.workers.has(c)}
-            if cluster.control_plane.count > base_cluster.control_plane.count:
-                new_pools.add("control-plane")
-            if cluster.workers.count > base_cluster.workers.count:
-                new_pools.add("workers")
+            step = difference(base_cluster, cluster)
+            highlight |= step.added
+            new_pools = step.grown
         highlight &= set(comp.CATALOG)
 
-        graph = build_graph(cluster, _, frozenset(highlight), frozenset(new_pools))
+        graph = build_graph(cluster, _, frozenset(highlight), new_pools)
         described: dict[str, str] = dict(base["anchors"]) if base else {}
         style = self.options.get("descriptions", config.descriptions)
         to_describe = [c for c in cluster.all_components() if c not in described]
@@ -244,8 +240,6 @@ class K8sClusterDirective(SphinxDirective):
 
         diagram = k8sarch_diagram()
         diagram["dot"] = to_dot(graph)
-        # The print DOT is derived when LaTeX is written; its render is still live.
-        note_sources(self.env, [diagram["dot"], print_variant(diagram["dot"], config.latex_dpi)])
         diagram["prefix"] = prefix
         diagram["lang"] = _.lang
         diagram["title"] = cluster.title or _("Kubernetes cluster")
@@ -263,10 +257,6 @@ class K8sClusterDirective(SphinxDirective):
                 diagram += link
         diagram["spec_links"] = self._spec_links(cluster, diagram, locate)
         self.set_source_info(diagram)
-        domain = self.env.domains.get("k8s")
-        if isinstance(domain, K8sDomain):
-            for component, anchor in anchors.items():
-                domain.note_description(component, self.env.docname, anchor, self.lineno)
 
         # A spec file has no title argument; its own ``title:`` key captions the figure.
         caption = self.options.get("caption") or title or (cluster.title if spec_file else "")
@@ -288,7 +278,7 @@ class K8sClusterDirective(SphinxDirective):
                       for note in dict.fromkeys(auto + [n for n in notes if n in NOTES]))
         if style != "none" and to_describe:
             descriptions = placeholder({c: self._term(c, cluster) for c in to_describe},
-                                       anchors, style, _.lang)
+                                       anchors, style, _.lang, self.lineno)
             self.set_source_info(descriptions)
             result.append(descriptions)
         container = nodes.container("", *result, classes=["k8sarch"])

@@ -230,20 +230,6 @@ ALIASES: dict[str, str] = {
     "lb": "load-balancer",
 }
 
-#: Names that also choose the runtime flavour shown in the diagram.
-RUNTIME_FLAVOURS = {"containerd": "containerd", "cri-o": "cri-o", "crio": "cri-o"}
-
-#: kubeadm defaults, in drawing order.
-CONTROL_PLANE_DEFAULT = (
-    "kube-apiserver",
-    "etcd",
-    "kube-scheduler",
-    "kube-controller-manager",
-    "kubelet",
-    "container-runtime",
-    "kube-proxy",
-)
-WORKER_DEFAULT = ("kubelet", "container-runtime", "kube-proxy")
 ORDER = {name: i for i, name in enumerate(CATALOG)}
 
 

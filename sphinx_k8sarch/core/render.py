@@ -14,9 +14,9 @@ import sys
 import tempfile
 
 from . import __version__
+from .vocabulary import DEFAULT_RENDERER, RENDER_FORMATS, RENDER_TIMEOUT
 
-DEFAULT_RENDERER = "graphviz-pure"
-FORMATS = ("svg", "png", "pdf")
+FORMATS = RENDER_FORMATS
 MAGIC = {"svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF",)}
 
 
@@ -82,7 +82,7 @@ def cache_name(key: str, fmt: str) -> str:
 
 
 def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
-           timeout: float = 30.0) -> tuple[Path, bool]:
+           timeout: float = RENDER_TIMEOUT) -> tuple[Path, bool]:
     """Render DOT ``source`` to ``fmt``; returns the cached file and whether it was new."""
     if fmt not in FORMATS:
         raise RenderError(f"unsupported output format {fmt!r}")

@@ -9,12 +9,8 @@ from dataclasses import dataclass, field
 
 from .components import CATALOG
 from .i18n import Translator
-from .model import Cluster, EtcdTopology
-
-#: Pools larger than this are drawn as the first ``SHOWN`` nodes plus one collapsed box,
-#: so that 5 control-plane nodes and 50 workers stay as legible as 3 + 3.
-COLLAPSE_ABOVE = 4
-SHOWN = 3
+from .model import Cluster
+from .vocabulary import COLLAPSE_ABOVE, SHOWN, EtcdTopology
 
 
 @dataclass(frozen=True)

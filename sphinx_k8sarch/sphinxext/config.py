@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from .diagnostics import WARNING_TYPE, Subtype
+from ..core.diagnostics import WARNING_TYPE, Subtype
+from ..core.vocabulary import (
+    DEFAULT_RENDERER,
+    DESCRIPTION_STYLES,
+    LANGUAGES,
+    LINK_COMPONENTS,
+    RASTER_DPI,
+    RENDER_TIMEOUT,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -17,38 +25,45 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__name__)
 
 
+def literal_choices(values: tuple[str, ...]) -> str:
+    """``a``, ``b`` or ``c``: choices as the generated docs tables show them."""
+    quoted = [f"``{v}``" for v in values]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
+
+
 def _choice(*allowed: str) -> dict[str, Any]:
     return {"choices": allowed, "types": (str,)}
 
 
 @dataclass(frozen=True)
 class K8sArchConfig:
-    renderer: str = field(default="graphviz-pure", metadata={
+    renderer: str = field(default=DEFAULT_RENDERER, metadata={
         "types": (str,),
         "doc": "Graphviz command: ``graphviz-pure`` (installed with the extension) or a "
                "system ``dot`` (a name on PATH or an absolute path). A system ``dot`` also "
                "gives vector PDF figures in LaTeX output."})
-    renderer_timeout: float = field(default=30.0, metadata={
+    renderer_timeout: float = field(default=RENDER_TIMEOUT, metadata={
         "types": (int, float), "doc": "Seconds a single render may take before it is "
                                       "abandoned with a warning."})
-    descriptions: str = field(default="list", metadata={
-        **_choice("list", "table", "none"),
+    descriptions: str = field(default=DESCRIPTION_STYLES[0], metadata={
+        **_choice(*DESCRIPTION_STYLES),
         "doc": "Default layout of the component descriptions under each diagram."})
-    link_components: str = field(default="description", metadata={
-        **_choice("description", "glossary"),
+    link_components: str = field(default=LINK_COMPONENTS[0], metadata={
+        **_choice(*LINK_COMPONENTS),
         "doc": "Where a click on a component leads: its description under the diagram, or "
                "the project's glossary entry of the same name (falling back to the "
                "description)."})
     language: str = field(default="", metadata={
-        "types": (str,), "doc": "Language of generated text (``en`` or ``es``); empty "
+        "types": (str,), "doc": f"Language of generated text ({literal_choices(LANGUAGES)}); empty "
                                 "follows the project's ``language``."})
-    latex_dpi: int = field(default=300, metadata={
-        "types": (int,), "doc": "Resolution of PNG figures in LaTeX output (at least 300)."})
+    latex_dpi: int = field(default=RASTER_DPI, metadata={
+        "types": (int,), "doc": f"Resolution of PNG figures in LaTeX output (at least "
+                                f"{RASTER_DPI})."})
 
     @property
     def renders_pdf(self) -> bool:
         """graphviz-pure has no PDF output; a system Graphviz does."""
-        return "graphviz-pure" not in self.renderer
+        return DEFAULT_RENDERER not in self.renderer
 
 
 def _check(name: str, value: Any, meta: Any) -> str | None:
@@ -58,8 +73,8 @@ def _check(name: str, value: Any, meta: Any) -> str | None:
     choices = meta.get("choices")
     if choices and value not in choices:
         return f"must be one of {', '.join(map(repr, choices))}"
-    if name == "latex_dpi" and value < 300:
-        return "must be at least 300"
+    if name == "latex_dpi" and value < RASTER_DPI:
+        return f"must be at least {RASTER_DPI}"
     if name == "renderer_timeout" and value <= 0:
         return "must be positive"
     return None

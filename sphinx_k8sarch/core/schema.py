@@ -3,46 +3,52 @@
 Editors that read JSON Schema (the YAML language server in VS Code, Neovim, Emacs, Helix,
 Zed, ...) use it to check a spec file while it is typed, to complete keys and component
 names and to explain each key on hover. The keys, limits, runtimes, add-ons, load-balancer
-kinds, components and aliases all come from :mod:`.spec`, :mod:`.components` and
-:mod:`.model`, so the schema follows the validator without being edited by hand;
-``tests/test_schema.py`` runs every spec of the test suite and the docs through both.
+kinds, components and aliases all come from :mod:`.vocabulary` and :mod:`.components`, so
+the schema follows the validator without being edited by hand; the schema tests run every
+spec of the test suite and the docs through both.
 
 Two constraints shape the output:
 
 * Most editors validate with draft-07 semantics whatever ``$schema`` says, so only keywords
   that draft-07 and 2020-12 read the same way are used (``$defs`` is reached through a
   plain JSON pointer, and nothing but annotations sits next to a ``$ref``).
-* Names are case-insensitive in the validator (``str.lower()``; component names also
-  ignore surrounding white space and accept ``_`` or a space for ``-``), but JSON Schema
-  patterns are ECMA-262 regular expressions without a case-insensitive flag. The patterns
-  therefore spell every accepted form out: each letter becomes the class of all the
-  characters Python lowercases to it (``k`` is ``[Kk\\u212a]``: the Kelvin sign lowercases
-  to ``k``) and white space is exactly what :meth:`str.strip` removes. The patterns use
-  only syntax that ECMA-262 and Python's :mod:`re` read alike.
+* JSON Schema patterns are ECMA-262 regular expressions without a case-insensitive flag;
+  :mod:`.patterns` spells every accepted form out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-import functools
 import json
 import re
 from typing import Any
 
 from . import components as comp
-from .model import LB_KINDS, EtcdTopology
-from .spec import (
+from .patterns import (
+    caseless_pattern,
+    component_pattern,
+    link_scheme_pattern,
+    stripped_text_pattern,
+)
+from .vocabulary import (
     ADDONS,
+    CONTROL_PLANE_DEFAULT,
+    DEFAULTS,
     ETCD_KEYS,
+    EXTERNAL_MEMBERS_DEFAULT,
     KEYS,
+    LB_KINDS,
     LB_LABEL_MAX,
     LIMITS,
     LINK_SCHEMES,
     MACHINE,
     MAX_LINK,
     POOL_KEYS,
+    RUNTIME_FLAVOURS,
     RUNTIMES,
     TITLE_MAX,
+    WORKER_DEFAULT,
+    EtcdTopology,
 )
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -50,127 +56,6 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:sphinx-k8sarch:k8s-cluster.schema.json"
 #: The schema as shipped inside the package (regenerate it with tools/update_schema.py).
 FILENAME = "k8s-cluster.schema.json"
-
-#: What the validator uses for a key that is left out.
-DEFAULTS: dict[str, Any] = {
-    "control-plane": 1,
-    "workers": 0,
-    "etcd": EtcdTopology.STACKED.value,
-    "load-balancer": "none",
-    "clients": ["kubectl"],
-    "runtime": "containerd",
-    "addons": [],
-}
-
-#: Every white space or lowercasing-to-ASCII character is in the Basic Multilingual Plane
-#: (the tests check the whole of Unicode), which is also all an ECMA-262 character class
-#: without the ``u`` flag can hold.
-_BMP = 0x10000
-
-
-# -- regular expressions -----------------------------------------------------------------
-
-@functools.cache
-def _tables() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
-    """Python's white space, and for each ASCII character the characters whose
-    ``lower()`` is that character."""
-    space: set[str] = set()
-    lower: dict[str, set[str]] = {}
-    for code in range(_BMP):
-        char = chr(code)
-        if char.isspace():
-            space.add(char)
-        low = char.lower()
-        if len(low) == 1 and low.isascii():
-            lower.setdefault(low, set()).add(char)
-    return frozenset(space), {key: frozenset(value) for key, value in lower.items()}
-
-
-def _escape(char: str) -> str:
-    if char.isascii() and (char.isalnum() or char == "_"):
-        return char
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def _char_class(chars: Iterable[str], negate: bool = False) -> str:
-    """A character class in the syntax ECMA-262 and Python share; runs become ranges."""
-    codes = sorted({ord(c) for c in chars})
-    if len(codes) == 1 and not negate:
-        return _escape(chr(codes[0]))
-    parts: list[str] = []
-    start = previous = codes[0]
-    for code in [*codes[1:], -1]:
-        if code == previous + 1:
-            previous = code
-            continue
-        if previous - start >= 2:
-            parts.append(f"{_escape(chr(start))}-{_escape(chr(previous))}")
-        else:
-            parts.extend(_escape(chr(c)) for c in range(start, previous + 1))
-        start = previous = code
-    return "[" + ("^" if negate else "") + "".join(parts) + "]"
-
-
-def _space() -> str:
-    return _char_class(_tables()[0])
-
-
-def _not_space() -> str:
-    return _char_class(_tables()[0], negate=True)
-
-
-def _lower_preimage(char: str) -> frozenset[str]:
-    """The characters that ``str.lower()`` turns into ``char``."""
-    return _tables()[1].get(char, frozenset({char}))
-
-
-def _caseless(word: str) -> str:
-    """Matches every string whose ``lower()`` is ``word``."""
-    return "".join(_char_class(_lower_preimage(c)) for c in word)
-
-
-def _component_form(name: str) -> str:
-    """Matches every string that ``components.normalize`` turns into ``name`` once stripped:
-    any case, and ``_`` or a space for ``-``."""
-    parts = []
-    for char in name:
-        if char == "-":
-            chars = _lower_preimage("-") | _lower_preimage("_") | _lower_preimage(" ")
-        else:
-            chars = _lower_preimage(char)
-        parts.append(_char_class(chars))
-    return "".join(parts)
-
-
-def _alternatives(forms: Iterable[str]) -> str:
-    return "(?:" + "|".join(sorted(forms)) + ")"
-
-
-def _component_pattern(names: Iterable[str]) -> str:
-    space = _space()
-    return f"^{space}*{_alternatives(_component_form(n) for n in names)}{space}*$"
-
-
-def _caseless_pattern(words: Iterable[str]) -> str:
-    return f"^{_alternatives(_caseless(w) for w in words)}$"
-
-
-def _stripped_text_pattern(limit: int) -> str:
-    """Text with something besides white space, at most ``limit`` characters once
-    stripped."""
-    space, solid = _space(), _not_space()
-    return f"^{space}*{solid}(?:[\\s\\S]{{0,{limit - 2}}}{solid})?{space}*$"
-
-
-def _link_scheme_pattern() -> str:
-    """A known scheme, or no ``scheme:`` prefix at all (as ``spec._SCHEME`` reads it)."""
-    schemes = _alternatives("".join(_char_class({c, c.upper()}) for c in s)
-                            for s in LINK_SCHEMES)
-    # The look-ahead also refuses white space, so that the leading run is skipped whole.
-    space = _space()
-    return f"^{space}*(?:{schemes}:|(?!{space}|[a-zA-Z][a-zA-Z0-9+.\\x2d]*:))"
-
 
 # -- vocabulary ----------------------------------------------------------------------------
 
@@ -218,7 +103,7 @@ def _names_def(names: list[str], what: str, md: str, error: str) -> dict[str, An
         **_described(what, md),
         "anyOf": [
             {"enum": names, "enumDescriptions": [_name_help(n) for n in names]},
-            {"pattern": _component_pattern(names), "patternErrorMessage": error},
+            {"pattern": component_pattern(names), "patternErrorMessage": error},
         ],
     }
 
@@ -231,7 +116,7 @@ def _list_of(item: str, what: str, md: str, default: list[str],
         **_described(what, md),
         "type": ["array", "string", "null"],
         "items": _ref(item),
-        "pattern": _component_pattern(names),
+        "pattern": component_pattern(names),
         "patternErrorMessage": ("Not an add-on or an alias of one." if item == "addon"
                                 else "Not a known component name or alias."),
         "default": default,
@@ -243,8 +128,8 @@ def _pool(key: str) -> dict[str, Any]:
     low, high = LIMITS[key]
     default = DEFAULTS[key]
     node = "control-plane node" if key == "control-plane" else "worker"
-    defaults = (comp.CONTROL_PLANE_DEFAULT if key == "control-plane"
-                else comp.WORKER_DEFAULT)
+    defaults = (CONTROL_PLANE_DEFAULT if key == "control-plane"
+                else WORKER_DEFAULT)
     text = (f"How many {node}s ({low}-{high}), or a mapping with the count and the "
             f"components each {node} runs.")
     md = (f"How many {node}s ({low}-{high}), or `{{count: N, components: [...]}}`.\n\n"
@@ -302,7 +187,7 @@ def _etcd() -> dict[str, Any]:
                                      f"Number of external etcd members, {low}-{high}; only "
                                      "with `topology: external`. An odd number gives the "
                                      "best quorum."),
-                        "default": 3,
+                        "default": EXTERNAL_MEMBERS_DEFAULT,
                     },
                 },
                 "additionalProperties": False,
@@ -310,7 +195,7 @@ def _etcd() -> dict[str, Any]:
                 "if": {"required": ["members"]},
                 "then": {
                     "required": ["topology"],
-                    "properties": {"topology": {"pattern": _caseless_pattern([external])}},
+                    "properties": {"topology": {"pattern": caseless_pattern([external])}},
                 },
             },
         ],
@@ -330,7 +215,7 @@ def _datastore() -> dict[str, Any]:
             f"most {LB_LABEL_MAX} characters. Only valid when no etcd is drawn: leave `etcd` "
             "out of the control-plane `components`."),
         "anyOf": [
-            {"type": "string", "pattern": _stripped_text_pattern(LB_LABEL_MAX),
+            {"type": "string", "pattern": stripped_text_pattern(LB_LABEL_MAX),
              "patternErrorMessage": f"A label needs 1 to {LB_LABEL_MAX} characters besides "
                                     "surrounding white space."},
             {"type": "null"},
@@ -351,7 +236,7 @@ def _load_balancer() -> dict[str, Any]:
             "`false` means `none`."),
         "anyOf": [
             {"enum": kinds},
-            {"type": "string", "pattern": _stripped_text_pattern(LB_LABEL_MAX),
+            {"type": "string", "pattern": stripped_text_pattern(LB_LABEL_MAX),
              "patternErrorMessage": f"A label needs 1 to {LB_LABEL_MAX} characters besides "
                                     "surrounding white space."},
             {"enum": [None, False]},
@@ -362,7 +247,7 @@ def _load_balancer() -> dict[str, Any]:
 
 
 def _runtime() -> dict[str, Any]:
-    flavours = sorted(comp.RUNTIME_FLAVOURS)
+    flavours = sorted(RUNTIME_FLAVOURS)
     return {
         "type": "string",
         **_described(
@@ -371,7 +256,7 @@ def _runtime() -> dict[str, Any]:
             "is accepted too). Dockershim was removed in Kubernetes 1.24."),
         "anyOf": [
             {"enum": list(RUNTIMES)},
-            {"pattern": _caseless_pattern(flavours),
+            {"pattern": caseless_pattern(flavours),
              "patternErrorMessage": f"Use {' or '.join(RUNTIMES)}."},
         ],
         "default": DEFAULTS["runtime"],
@@ -412,10 +297,10 @@ def _link_target() -> dict[str, Any]:
             "label), `doc:/path` (a document) or a bare Sphinx label. Other schemes "
             f"(`mailto:`, `javascript:`, ...) are refused; at most {MAX_LINK} characters."),
         "allOf": [
-            {"pattern": _stripped_text_pattern(MAX_LINK),
+            {"pattern": stripped_text_pattern(MAX_LINK),
              "patternErrorMessage": f"A link target needs 1 to {MAX_LINK} characters besides "
                                     "surrounding white space."},
-            {"pattern": _link_scheme_pattern(),
+            {"pattern": link_scheme_pattern(LINK_SCHEMES),
              "patternErrorMessage": f"Only these schemes are allowed: {allowed}"},
         ],
         "examples": ["https://etcd.io/docs/", "ref:api-chapter", "doc:/guide/cli",
@@ -499,7 +384,7 @@ def build_schema() -> dict[str, Any]:
                 **_described("stacked or external (any case)."),
                 "anyOf": [
                     {"enum": [t.value for t in EtcdTopology]},
-                    {"pattern": _caseless_pattern(t.value for t in EtcdTopology),
+                    {"pattern": caseless_pattern(t.value for t in EtcdTopology),
                      "patternErrorMessage": "Use stacked or external."},
                 ],
             },

@@ -15,8 +15,8 @@ from typing import Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from . import components as comp
-from .i18n import N_, Translator
+from ..core import components as comp
+from ..core.i18n import N_, Translator
 from .nodes import k8sarch_descriptions
 
 #: An apostrophe inside a word, which Sphinx's smart quotes (a read-time transform, so
@@ -36,13 +36,6 @@ def fields(component: str, _: Translator) -> list[tuple[str, str]]:
         (N_("Talks to"), info.talks),
         (N_("Port"), info.port),
     )]
-
-
-def placeholder(terms: dict[str, str], anchors: dict[str, str], style: str, lang: str
-                ) -> k8sarch_descriptions:
-    """``terms`` maps each component to describe, in order, to the name shown for it."""
-    return k8sarch_descriptions(items=list(terms.items()), anchors=dict(anchors), style=style,
-                                lang=lang)
 
 
 class _Builder:

@@ -21,4 +21,12 @@ class k8sarch_link(nodes.Inline, nodes.Element):  # noqa: N801
 class k8sarch_descriptions(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the component descriptions under a diagram, expanded when the page
     is written (:mod:`.descriptions`). Attributes: ``items`` ((component, shown name)
-    pairs), ``anchors`` (component → id), ``style`` (list or table), ``lang``."""
+    pairs), ``anchors`` (component → id), ``style`` (list or table), ``lang``, ``lineno``
+    (the directive's line, with which the domain finds the nearest description)."""
+
+
+def placeholder(terms: dict[str, str], anchors: dict[str, str], style: str, lang: str,
+                lineno: int) -> k8sarch_descriptions:
+    """``terms`` maps each component to describe, in order, to the name shown for it."""
+    return k8sarch_descriptions(items=list(terms.items()), anchors=dict(anchors), style=style,
+                                lang=lang, lineno=lineno)

@@ -1,57 +1,57 @@
-"""Spec parsing: YAML text → validated :class:`~.model.Cluster` plus located diagnostics."""
+"""Validation: spec data (with the line of every value) → :class:`~.model.Cluster`.
+
+Returns located diagnostics, never logs. The keys, defaults, limits and choices it checks
+come from :mod:`.vocabulary`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-import copy
-import re
 from typing import Any
 
 from . import components as comp
-from .diagnostics import (
-    Diagnostic,
-    Severity,
-    Subtype,
-    closest,
-    describe_value,
-    did_you_mean,
-    has_errors,
+from .diagnostics import Collector, Diagnostic, Subtype, closest, describe_value, did_you_mean
+from .model import Cluster, Pool
+from .vocabulary import (
+    ADDONS,
+    CLIENTS_DEFAULT,
+    CONTROL_PLANE_DEFAULT,
+    DEFAULTS,
+    ETCD_KEYS,
+    EXTERNAL_MEMBERS_DEFAULT,
+    KEYS,
+    LB_KINDS,
+    LB_LABEL_MAX,
+    LIMITS,
+    LINK_SCHEMES,
+    MACHINE,
+    MAX_LINK,
+    POOL_KEYS,
+    RUNTIME_FLAVOURS,
+    RUNTIMES,
+    TITLE_MAX,
+    WORKER_DEFAULT,
+    EtcdTopology,
+    link_scheme,
 )
-from .findings import ha_findings
-from .imports import convert
-from .model import LB_KINDS, LB_LABEL_MAX, Cluster, EtcdTopology, Pool
 from .yamlspec import Loaded, Path
-
-KEYS = ("title", "control-plane", "workers", "etcd", "load-balancer", "clients", "runtime",
-        "addons", "datastore", "links")
-POOL_KEYS = ("count", "components")
-ETCD_KEYS = ("topology", "members")
-RUNTIMES = ("containerd", "cri-o")
-ADDONS = ("coredns", "cni")
-LIMITS = {"control-plane": (1, 99), "workers": (0, 10_000), "members": (1, 15)}
-#: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3.
-MACHINE = re.compile(r"^(cp|worker|etcd)-([1-9][0-9]{0,5})$")
-MAX_LINK = 2000
-#: Schemes a ``links:`` target may start with (any case); other ``scheme:`` prefixes are
-#: refused, text without one is a Sphinx label.
-LINK_SCHEMES = ("http", "https", "ref", "doc")
-#: Longest title: it is drawn as the picture's tooltip and read out as its name.
-TITLE_MAX = 200
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 class _Checker:
+    """A :class:`Collector` that locates each diagnostic by the path of the value."""
+
     def __init__(self, loaded: Loaded) -> None:
         self.loaded = loaded
-        self.diagnostics: list[Diagnostic] = []
+        self.found = Collector()
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.found.diagnostics
 
     def error(self, path: Path, subtype: Subtype, message: str) -> None:
-        self.diagnostics.append(
-            Diagnostic(self.loaded.line(path), Severity.ERROR, subtype, message))
+        self.found.error(self.loaded.line(path), subtype, message)
 
     def warn(self, path: Path, subtype: Subtype, message: str) -> None:
-        self.diagnostics.append(
-            Diagnostic(self.loaded.line(path), Severity.WARNING, subtype, message))
+        self.found.warn(self.loaded.line(path), subtype, message)
 
     def unknown_keys(self, data: dict[Any, Any], allowed: tuple[str, ...], path: Path,
                      where: str) -> None:
@@ -98,82 +98,7 @@ class _Checker:
         return result
 
 
-def undecodable(data: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
-    """The 1-based line and the hex value of the first byte that did not decode."""
-    return data[:exc.start].count(b"\n") + 1, data[exc.start:exc.start + 1].hex()
-
-
-def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
-    """Spec file bytes → text, or a located error saying why they are not UTF-8."""
-    try:
-        # utf-8-sig: a byte order mark written by some editors is accepted and dropped.
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line, byte = undecodable(data, exc)
-        return None, Diagnostic(line, Severity.ERROR, Subtype.FILE,
-                                f"the file is not valid UTF-8 (byte 0x{byte} on line {line})")
-
-
-def parse(text: str, title: str = "", base: dict[str, Any] | None = None,
-          fmt: str = "spec", counts: Mapping[str, int] | None = None
-          ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
-    """Parse spec text. With ``base`` (the raw data of an earlier spec) the text only
-    states the differences: mappings merge key by key, everything else replaces.
-
-    ``fmt`` other than "spec" reads kind, kubeadm and k3d files too ("auto" tells them
-    apart by ``apiVersion`` and ``kind``); ``counts`` gives the node counts that kubeadm
-    files do not hold. Diagnostics of imported files point at lines of the file.
-
-    Returns the cluster (None on errors), the diagnostics sorted by line, and the raw
-    merged data so that a later spec can extend this one.
-    """
-    loaded, _used, diagnostics = convert(text, fmt, counts)
-    if loaded is None:
-        return None, diagnostics, None
-    data = loaded.data
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        diagnostics.append(Diagnostic(loaded.line(()), Severity.ERROR, Subtype.TYPE,
-                                      f"the spec must be a mapping of keys to values, not "
-                                      f"{describe_value(data)}"))
-        return None, sorted(diagnostics), None
-    if base is not None:
-        data = merge(base, data)
-    cluster, more = build(data, loaded, title)
-    diagnostics = sorted(diagnostics + more)
-    if has_errors(diagnostics):
-        return None, diagnostics, None
-    return cluster, diagnostics, data
-
-
-def analyse(text: str, title: str = "", base: dict[str, Any] | None = None,
-            fmt: str = "spec", counts: Mapping[str, int] | None = None
-            ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
-    """:func:`parse` plus the HA findings of a valid cluster, all sorted by line: what
-    every front end (directive, CLI) reports."""
-    cluster, diagnostics, data = parse(text, title, base, fmt, counts)
-    if cluster is not None:
-        diagnostics = sorted(diagnostics + ha_findings(cluster))
-    return cluster, diagnostics, data
-
-
-def merge(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
-    result = copy.deepcopy(base)
-    for key, value in change.items():
-        old = result.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            result[key] = merge(old, value)
-        elif isinstance(value, dict) and isinstance(old, int) and key in ("control-plane",
-                                                                          "workers"):
-            # A bare count in the base becomes {count: N} so a step can add components.
-            result[key] = merge({"count": old}, value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
-
-
-def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
+def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
           ) -> tuple[Cluster | None, list[Diagnostic]]:
     check = _Checker(loaded)
     check.unknown_keys(data, KEYS, (), "the spec")
@@ -187,13 +112,14 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
                     f"title is {len(spec_title)} characters long; the limit is {TITLE_MAX}")
         spec_title = ""
 
-    etcd, members = _etcd(check, data.get("etcd", "stacked"))
-    cp_default = tuple(c for c in comp.CONTROL_PLANE_DEFAULT
+    etcd, members = _etcd(check, data.get("etcd", DEFAULTS["etcd"]))
+    cp_default = tuple(c for c in CONTROL_PLANE_DEFAULT
                        if not (c == "etcd" and etcd is EtcdTopology.EXTERNAL))
-    control_plane = _pool(check, data.get("control-plane", 1), "control-plane", cp_default)
-    workers = _pool(check, data.get("workers", 0), "workers", comp.WORKER_DEFAULT)
+    control_plane = _pool(check, data.get("control-plane", DEFAULTS["control-plane"]),
+                          "control-plane", cp_default)
+    workers = _pool(check, data.get("workers", DEFAULTS["workers"]), "workers", WORKER_DEFAULT)
 
-    lb = data.get("load-balancer", "none")
+    lb = data.get("load-balancer", DEFAULTS["load-balancer"])
     if lb is None or lb is False:
         lb = "none"
     if not isinstance(lb, str) or not lb.strip():
@@ -208,30 +134,30 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
         check.error(("load-balancer",), Subtype.VALUE, "load-balancer label is longer than "
                     f"{LB_LABEL_MAX} characters")
 
-    clients = check.names(data.get("clients", ["kubectl"]), ("clients",), "clients")
-    addons = check.names(data.get("addons", []), ("addons",), "addons")
+    clients = check.names(data.get("clients", list(CLIENTS_DEFAULT)), ("clients",), "clients")
+    addons = check.names(data.get("addons", DEFAULTS["addons"]), ("addons",), "addons")
     for index, name in enumerate(addons or []):
         if name not in ADDONS:
             check.error(("addons", index), Subtype.VALUE,
                         f"{name!r} is not an add-on; add-ons are {', '.join(ADDONS)}")
     for index, name in enumerate(clients or []):
-        if name != "kubectl":
+        if name not in CLIENTS_DEFAULT:
             check.warn(("clients", index), Subtype.PLACEMENT,
                        f"{name} runs inside the cluster, not as a client outside it")
 
-    runtime = data.get("runtime", "containerd")
-    if not isinstance(runtime, str) or comp.RUNTIME_FLAVOURS.get(runtime.lower()) is None:
+    runtime = data.get("runtime", DEFAULTS["runtime"])
+    if not isinstance(runtime, str) or RUNTIME_FLAVOURS.get(runtime.lower()) is None:
         check.error(("runtime",), Subtype.VALUE,
                     f"runtime must be one of {', '.join(RUNTIMES)}, not {describe_value(runtime)} "
                     "(dockershim was removed in Kubernetes 1.24)")
-        runtime = "containerd"
-    runtime = comp.RUNTIME_FLAVOURS[runtime.lower()]
+        runtime = DEFAULTS["runtime"]
+    runtime = RUNTIME_FLAVOURS[runtime.lower()]
     for key in ("control-plane", "workers"):
         value = data.get(key)
         if isinstance(value, dict) and isinstance(value.get("components"), list):
             for item in value["components"]:
-                if isinstance(item, str) and item.lower() in comp.RUNTIME_FLAVOURS:
-                    runtime = comp.RUNTIME_FLAVOURS[item.lower()]
+                if isinstance(item, str) and item.lower() in RUNTIME_FLAVOURS:
+                    runtime = RUNTIME_FLAVOURS[item.lower()]
 
     if control_plane is not None and etcd is EtcdTopology.EXTERNAL and control_plane.has("etcd"):
         check.warn(("control-plane", "components"), Subtype.PLACEMENT,
@@ -266,7 +192,7 @@ def build(data: dict[Any, Any], loaded: Loaded, title: str = ""
         "worker": workers.count if workers else 0,
         "etcd": members if etcd is EtcdTopology.EXTERNAL else 0})
 
-    if has_errors(check.diagnostics) or None in (control_plane, workers, clients, addons, etcd):
+    if check.found.failed or None in (control_plane, workers, clients, addons, etcd):
         return None, check.diagnostics
     assert control_plane is not None and workers is not None and etcd is not None
     lines = {key: loaded.lines[(key,)] for key in KEYS if (key,) in loaded.lines}
@@ -331,8 +257,8 @@ def _links(check: _Checker, value: Any, machines: dict[str, int]
             check.error(path, Subtype.VALUE,
                         f"links: the target of {key!r} is longer than {MAX_LINK} characters")
             continue
-        scheme = _SCHEME.match(target)
-        if scheme and scheme.group(0)[:-1].lower() not in LINK_SCHEMES:
+        scheme = link_scheme(target)
+        if scheme is not None and scheme not in LINK_SCHEMES:
             check.error(path, Subtype.VALUE,
                         f"links: {target[:40]!r} is not allowed; use an http(s) URL, "
                         "'ref:label', 'doc:path' or a label")
@@ -356,7 +282,7 @@ def _pool(check: _Checker, value: Any, key: str, default: tuple[str, ...]) -> Po
     path: Path = (key,)
     if isinstance(value, dict):
         check.unknown_keys(value, POOL_KEYS, path, key)
-        count = check.count(value.get("count", 1 if key == "control-plane" else 0),
+        count = check.count(value.get("count", DEFAULTS[key]),
                             (*path, "count"), f"{key} count", LIMITS[key])
         if "components" in value:
             names = check.names(value["components"], (*path, "components"), f"{key} components")
@@ -372,16 +298,16 @@ def _pool(check: _Checker, value: Any, key: str, default: tuple[str, ...]) -> Po
 
 def _etcd(check: _Checker, value: Any) -> tuple[EtcdTopology | None, int]:
     path: Path = ("etcd",)
-    members: Any = 3
+    members: Any = EXTERNAL_MEMBERS_DEFAULT
     if isinstance(value, dict):
         check.unknown_keys(value, ETCD_KEYS, path, "etcd")
-        topology = value.get("topology", "stacked")
-        members = value.get("members", 3)
+        topology = value.get("topology", DEFAULTS["etcd"])
+        members = value.get("members", EXTERNAL_MEMBERS_DEFAULT)
         path_t: Path = (*path, "topology")
     else:
         topology = value
         path_t = path
-    if not isinstance(topology, str) or topology.lower() not in ("stacked", "external"):
+    if not isinstance(topology, str) or topology.lower() not in tuple(EtcdTopology):
         check.error(path_t, Subtype.VALUE,
                     f"etcd topology must be 'stacked' or 'external', not {describe_value(topology)}")
         return None, 0

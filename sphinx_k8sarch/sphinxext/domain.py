@@ -18,9 +18,10 @@ from sphinx.locale import get_translation
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import clean_astext, make_refnode
 
-from . import components as comp
-from .diagnostics import Subtype, did_you_mean
-from .i18n import DOMAIN, N_, Translator
+from ..core import components as comp
+from ..core.diagnostics import Subtype, did_you_mean
+from ..core.i18n import DOMAIN, N_, Translator
+from .nodes import k8sarch_descriptions
 from .warnings_ import warn
 
 #: Sphinx's lazy translation with our catalog (registered in ``setup``), for text Sphinx
@@ -99,10 +100,14 @@ class K8sDomain(Domain):
         result: dict[str, list[Place]] = self.data["places"]
         return result
 
-    def note_description(self, component: str, docname: str, anchor: str, line: int) -> None:
-        places = self.places.setdefault(component, [])
-        places.append(Place(docname, anchor, line))
-        places.sort()
+    def process_doc(self, env: BuildEnvironment, docname: str,
+                    document: nodes.document) -> None:
+        """Every component described under a diagram of ``docname`` is a place to point at."""
+        for descriptions in document.findall(k8sarch_descriptions):
+            for component, anchor in descriptions["anchors"].items():
+                places = self.places.setdefault(component, [])
+                places.append(Place(docname, anchor, descriptions["lineno"]))
+                places.sort()
 
     def clear_doc(self, docname: str) -> None:
         for name in list(self.places):

@@ -6,6 +6,8 @@ from collections.abc import Callable
 import re
 import xml.etree.ElementTree as ET
 
+from .vocabulary import URL_SCHEMES
+
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
@@ -63,7 +65,7 @@ def safe_href(href: str) -> bool:
         # browser read one (``jav&#x0;ascript:`` and the like).
         head = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
         return ":" not in head
-    return match.group(1).lower() in ("http", "https")
+    return match.group(1).lower() in URL_SCHEMES
 
 
 def inline_svg(data: bytes, prefix: str, title: str, description: str,

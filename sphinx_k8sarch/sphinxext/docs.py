@@ -1,6 +1,6 @@
 """Directives that document the extension from its own code, so the docs cannot drift.
 
-Used by this project's docs only: ``extensions = [..., "sphinx_k8sarch._docs"]``.
+Used by this project's docs only: ``extensions = [..., "sphinx_k8sarch.sphinxext.docs"]``.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import components, diagnostics
+from ..core import components, diagnostics
+from ..core.findings import NOTES
+from ..core.i18n import Translator
 from .config import K8sArchConfig
 from .directive import OPTION_DOCS, K8sClusterDirective
-from .findings import NOTES
-from .i18n import Translator
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

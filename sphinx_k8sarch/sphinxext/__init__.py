@@ -1,31 +1,31 @@
-"""Wire the extension into Sphinx: config, node, directive, static files, events."""
+"""The Sphinx layer: a thin shell around :mod:`sphinx_k8sarch.core`.
+
+Reading (:mod:`.directive`, :mod:`.domain`, :mod:`.pages`) builds doctree nodes
+(:mod:`.nodes`) from what the core returns; writing (:mod:`.visitors`,
+:mod:`.descriptions`) renders them per builder; :mod:`.cache` keeps the render cache in
+step with the environment; :mod:`.config` and :mod:`.warnings_` are the typed settings and
+the located ``k8sarch.*`` warnings.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .builders import (
-    VISITORS,
-    failed_docs,
-    merge_info,
-    purge_doc,
-    remove_stale,
-    report_failures,
-    skip,
-)
+from ..core.i18n import DOMAIN, LOCALE_DIR
+from .cache import RenderSources, failed_docs, remove_stale, report_failures
 from .config import setup_config
 from .descriptions import ExpandDescriptions
 from .directive import K8sClusterDirective
 from .domain import K8sDomain, missing_reference
-from .i18n import DOMAIN, LOCALE_DIR
 from .nodes import k8sarch_descriptions, k8sarch_diagram, k8sarch_link
 from .pages import skip_undecodable
+from .visitors import VISITORS, skip
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def _add_static(app: Sphinx) -> None:
@@ -44,11 +44,10 @@ def setup_extension(app: Sphinx) -> None:
     app.add_directive("k8s-cluster", K8sClusterDirective)
     app.add_message_catalog(DOMAIN, str(LOCALE_DIR))
     app.add_domain(K8sDomain)
+    app.add_env_collector(RenderSources)
     app.connect("warn-missing-reference", missing_reference)
     app.connect("builder-inited", _add_static)
     app.connect("env-get-outdated", failed_docs)
     app.connect("env-before-read-docs", skip_undecodable)
-    app.connect("env-purge-doc", purge_doc)
-    app.connect("env-merge-info", merge_info)
     app.connect("build-finished", remove_stale)
     app.connect("build-finished", report_failures)

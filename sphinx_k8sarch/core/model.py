@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-
-class EtcdTopology(StrEnum):
-    STACKED = "stacked"
-    EXTERNAL = "external"
-
-
-#: Load balancer kinds with a known meaning; anything else is kept as a free label.
-LB_KINDS = ("none", "haproxy", "keepalived", "kube-vip", "cloud")
-#: Longest load-balancer label (and datastore label), counted after stripping white space.
-LB_LABEL_MAX = 60
+from .vocabulary import CLIENTS_DEFAULT, EtcdTopology
 
 
 @dataclass(frozen=True)
@@ -36,7 +26,7 @@ class Cluster:
     etcd: EtcdTopology = EtcdTopology.STACKED
     external_etcd_members: int = 0
     load_balancer: str = "none"
-    clients: tuple[str, ...] = ("kubectl",)
+    clients: tuple[str, ...] = CLIENTS_DEFAULT
     runtime: str = "containerd"
     addons: tuple[str, ...] = ()
     #: Where the state is kept when it is not in etcd (k3s keeps a single server's state in
@@ -75,18 +65,6 @@ class Cluster:
         if self.has_lb:
             seen.add("load-balancer")
         return tuple(sorted(seen, key=lambda c: ORDER.get(c, len(ORDER))))
-
-
-def link_target(target: str) -> tuple[str, str]:
-    """Classify a ``links:`` target: ("url", URL), ("doc", path) or ("ref", label)."""
-    lowered = target.lower()
-    if lowered.startswith(("http://", "https://")):
-        return "url", target
-    if lowered.startswith("doc:"):
-        return "doc", target[4:].strip()
-    if lowered.startswith("ref:"):
-        return "ref", target[4:].strip()
-    return "ref", target
 
 
 def quorum(members: int) -> int:

@@ -87,6 +87,23 @@ def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 
 
+class Collector:
+    """Gathers the diagnostics of one stage (validation, an importer, the findings)."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | None = None) -> None:
+        self.diagnostics: list[Diagnostic] = list(diagnostics or [])
+
+    def error(self, line: int, subtype: Subtype, message: str) -> None:
+        self.diagnostics.append(Diagnostic(line, Severity.ERROR, subtype, message))
+
+    def warn(self, line: int, subtype: Subtype, message: str) -> None:
+        self.diagnostics.append(Diagnostic(line, Severity.WARNING, subtype, message))
+
+    @property
+    def failed(self) -> bool:
+        return has_errors(self.diagnostics)
+
+
 def describe_value(value: Any) -> str:
     """What a wrong value is, for messages: "a list", "text ('three')"."""
     if value is None:

@@ -6,9 +6,11 @@ from functools import cache
 import gettext
 from pathlib import Path
 
+from .vocabulary import LANGUAGES
+
 DOMAIN = "sphinx_k8sarch"
-LOCALE_DIR = Path(__file__).parent / "locale"
-LANGUAGES = ("en", "es")
+#: The catalogs ship at the top of the package, beside the static files.
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name

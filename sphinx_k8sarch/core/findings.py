@@ -4,45 +4,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostic, Severity, Subtype
+from .diagnostics import Collector, Diagnostic, Subtype
 from .i18n import N_, Translator
-from .model import Cluster, EtcdTopology, failures_tolerated, quorum
+from .model import Cluster, failures_tolerated, quorum
+from .vocabulary import ETCD_ADVISED_MAX, HA_MINIMUM, EtcdTopology
 
 
 def ha_findings(cluster: Cluster) -> list[Diagnostic]:
     """HA problems of a valid cluster, as warnings located at the responsible key."""
-    found: list[Diagnostic] = []
+    found = Collector()
 
     def add(key: str, subtype: Subtype, message: str) -> None:
-        found.append(Diagnostic(cluster.lines.get(key, 1), Severity.WARNING, subtype, message))
+        found.warn(cluster.lines.get(key, 1), subtype, message)
 
     cp = cluster.control_plane.count
     if cp == 1:
         add("control-plane", Subtype.HA_SINGLE,
-            "one control-plane node is a single point of failure; use at least 3 for high "
-            "availability")
+            f"one control-plane node is a single point of failure; use at least {HA_MINIMUM} "
+            "for high availability")
     members = cluster.etcd_members
     key = "etcd" if cluster.etcd is EtcdTopology.EXTERNAL else "control-plane"
-    small_external = cluster.etcd is EtcdTopology.EXTERNAL and members < 3
+    small_external = cluster.etcd is EtcdTopology.EXTERNAL and members < HA_MINIMUM
     if members >= 2 and members % 2 == 0 and not small_external:
         same = members - 1
         add(key, Subtype.HA_QUORUM,
             f"{members} etcd members need a quorum of {quorum(members)} and tolerate "
             f"{failures_tolerated(members)} failure(s), no more than {same}; an even member "
             "count adds a machine that can fail without adding tolerance")
-    if members > 7:
+    if members > ETCD_ADVISED_MAX:
         add(key, Subtype.HA_QUORUM,
-            f"{members} etcd members: etcd advises at most 7, as every write must reach a "
-            "majority and larger clusters write more slowly")
+            f"{members} etcd members: etcd advises at most {ETCD_ADVISED_MAX}, as every write "
+            "must reach a majority and larger clusters write more slowly")
     if small_external:
         add("etcd", Subtype.HA_EXTERNAL_ETCD,
-            f"external etcd with {members} member(s) tolerates no failure; use at least 3")
+            f"external etcd with {members} member(s) tolerates no failure; use at least "
+            f"{HA_MINIMUM}")
     if cluster.apiservers > 1 and not cluster.has_lb:
         add("load-balancer" if "load-balancer" in cluster.lines else "control-plane",
             Subtype.HA_LB,
             f"{cluster.apiservers} API servers but no load balancer: clients and nodes would "
             "depend on one of them; set load-balancer (haproxy, keepalived, kube-vip, cloud)")
-    return sorted(found)
+    return sorted(found.diagnostics)
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,9 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, Severity, Subtype
+from .vocabulary import MAX_DEPTH, MAX_NODES, MAX_NUMBER, MAX_TEXT
 
 Path = tuple[str | int, ...]
-
-MAX_NODES = 5_000
-MAX_DEPTH = 20
-MAX_TEXT = 200_000
-#: Longest integer literal. Python refuses to turn integers of more than 4300 digits into
-#: text (``int()`` and ``str()`` raise ValueError), and a hex or sexagesimal literal gets
-#: there from fewer characters; no count in a spec needs more than a few digits.
-MAX_NUMBER = 200
 
 
 class _TooBigError(Exception):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .diagnostics import Subtype
-from .spec import undecodable
+from ..core.diagnostics import Subtype
+from ..core.pipeline import undecodable
 from .warnings_ import warn
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sphinx.util import logging
 
-from .diagnostics import WARNING_TYPE, Diagnostic, Subtype
+from ..core.diagnostics import WARNING_TYPE, Diagnostic, Subtype
 
 LOGGER = logging.getLogger("sphinx_k8sarch")
 

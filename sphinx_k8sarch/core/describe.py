@@ -5,7 +5,8 @@ from __future__ import annotations
 from .findings import summary
 from .graph import Graph
 from .i18n import Translator
-from .model import Cluster, EtcdTopology
+from .model import Cluster
+from .vocabulary import EtcdTopology
 
 
 def _names(components: tuple[str, ...], cluster: Cluster, _: Translator) -> str:

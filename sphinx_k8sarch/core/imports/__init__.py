@@ -1,0 +1,196 @@
+"""Import real cluster configuration files (kind, kubeadm, k3d) into the spec vocabulary.
+
+:func:`convert` loads a file, works out which tool wrote it (from ``apiVersion``/``kind``,
+or from an explicit format) and translates it, in the tool's own module, into spec data:
+a mapping with the keys of :data:`~..vocabulary.KEYS` whose line table points at lines of
+the *original* file, so that validation and the HA findings report into that file.
+
+The rule for fields, the same for every tool: a field that shapes the drawing is honoured;
+one that cannot change the architecture (images, ports, mounts, subnets, …) is ignored
+silently; an unknown field, or one whose effect the diagram cannot show, is an ``import``
+warning at its line; a value the tool itself refuses is an error at its line, and nothing
+is drawn. Each format's table of fields is in ``docs/guide/formats/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import ModuleType
+
+from ..diagnostics import Diagnostic, Severity, Subtype, closest, describe_value, did_you_mean
+from ..vocabulary import FORMATS
+from ..yamlspec import Loaded, load, load_all
+from . import k3d, kind, kubeadm
+from .common import ImportState, api_group
+
+#: The importer of each tool, by format name.
+TOOLS: dict[str, ModuleType] = {"kind": kind, "kubeadm": kubeadm, "k3d": k3d}
+GROUPS = {module.GROUP: name for name, module in TOOLS.items()}
+SUPPORTED = "supported: " + "; ".join(module.SUPPORTED for module in TOOLS.values())
+
+__all__ = ["FORMATS", "TOOLS", "convert"]
+
+
+def convert(text: str, fmt: str = "auto", counts: Mapping[str, int] | None = None
+            ) -> tuple[Loaded | None, str, list[Diagnostic]]:
+    """Load ``text`` and translate kind / kubeadm / k3d configs into spec data.
+
+    Returns (loaded, format_used, diagnostics): ``loaded.data`` is a mapping in the spec
+    vocabulary (:data:`~..vocabulary.KEYS`) and ``loaded.lines`` maps spec paths to lines
+    of the ORIGINAL file, so validation's diagnostics point into the file. For fmt "spec" (or auto
+    detecting no apiVersion/kind) it is just yamlspec.load(text) (one document). None on
+    errors that prevent any drawing. ``counts`` holds the directive options / CLI flags
+    "control-plane" and "workers" (ints), used by kubeadm, which does not hold node counts.
+    """
+    counts = {k: v for k, v in (counts or {}).items() if v is not None}
+    if fmt not in FORMATS:
+        return None, fmt, [Diagnostic(1, Severity.ERROR, Subtype.OPTION,
+                                      f"unknown format {fmt!r}; formats are "
+                                      f"{', '.join(FORMATS)}")]
+    if fmt == "spec":
+        return _spec(text, counts, explicit=True)
+    documents, diagnostics = load_all(text)
+    if documents is None:
+        return None, fmt, diagnostics
+    typed = [doc for doc in documents if _is_typed(doc)]
+    if fmt == "auto" and not typed:
+        if len(documents) == 1:
+            # A plain spec, already parsed: not again. (Several documents are an error
+            # that load() words; no document at all is the empty spec.)
+            return _checked_spec(documents[0], diagnostics, counts, explicit=False)
+        return _spec(text, counts, explicit=False)
+    # A stream may hold empty documents (a trailing ---); tools skip them.
+    state = ImportState([doc for doc in documents if doc.data is not None], diagnostics)
+    detected = _detect(state, fmt)
+    if detected is None or state.failed:
+        return None, detected or state.guess or fmt, sorted(state.diagnostics)
+    loaded = TOOLS[detected].convert(state, counts)
+    if detected != "kubeadm":
+        state.ignored_counts(counts, loaded, f"a {detected} configuration")
+    if state.failed:
+        return None, detected, sorted(state.diagnostics)
+    return loaded, detected, sorted(state.diagnostics)
+
+
+def _spec(text: str, counts: Mapping[str, int], explicit: bool
+          ) -> tuple[Loaded | None, str, list[Diagnostic]]:
+    loaded, diagnostics = load(text)
+    if loaded is None:
+        return None, "spec", diagnostics
+    return _checked_spec(loaded, diagnostics, counts, explicit)
+
+
+def _checked_spec(loaded: Loaded, diagnostics: list[Diagnostic], counts: Mapping[str, int],
+                  explicit: bool) -> tuple[Loaded | None, str, list[Diagnostic]]:
+    data = loaded.data
+    if explicit and isinstance(data, dict):
+        api = data.get("apiVersion")
+        group = api_group(api)[0] if isinstance(api, str) else ""
+        if group in GROUPS or group in kubeadm.COMPANIONS:
+            tool = GROUPS.get(group, "kubeadm")
+            diagnostics.append(Diagnostic(
+                loaded.line(("apiVersion",)), Severity.ERROR, Subtype.IMPORT,
+                f"format 'spec' was asked for, but this is a {tool} configuration "
+                f"(apiVersion {api}); use format {tool!r} or 'auto'"))
+            return None, "spec", sorted(diagnostics)
+    state = ImportState([loaded], diagnostics)
+    state.ignored_counts(counts, loaded, "a spec")
+    return loaded, "spec", sorted(state.diagnostics)
+
+
+def _is_typed(doc: Loaded) -> bool:
+    return isinstance(doc.data, dict) and ("apiVersion" in doc.data or "kind" in doc.data)
+
+
+
+def _detect(self: ImportState, fmt: str) -> str | None:
+    """Check every document's apiVersion/kind and return the format of the file, or
+    None after reporting why it cannot be imported as ``fmt``."""
+    if not self.documents:
+        self.error(1, Subtype.IMPORT, f"format {fmt!r} was asked for, but the file is "
+                   "empty")
+        return None
+    tools: list[tuple[Loaded, str]] = []
+    for doc in self.documents:
+        tool = _tool(self, doc, fmt)
+        if tool is None:
+            return None
+        tools.append((doc, tool))
+    main = [(doc, tool) for doc, tool in tools if tool in GROUPS.values()]
+    foreign = [doc for doc, tool in tools if tool == "foreign"]
+    if main:
+        doc, detected = main[0]
+    elif any(tool == "companion" for _, tool in tools):
+        # Only KubeletConfiguration / KubeProxyConfiguration documents: kubeadm's.
+        doc, detected = tools[0][0], "kubeadm"
+    else:
+        doc = foreign[0]
+        data = doc.data
+        self.error(doc.line(("apiVersion",)), Subtype.IMPORT,
+                   f"apiVersion {data['apiVersion']} (kind {data.get('kind')}) is not a "
+                   f"configuration that can be imported ({SUPPORTED})")
+        return None
+    if fmt not in ("auto", detected):
+        self.error(doc.line(("apiVersion",)), Subtype.IMPORT,
+                   f"format {fmt!r} was asked for, but this is a {detected} "
+                   f"configuration (apiVersion {doc.data['apiVersion']}); use format "
+                   f"{detected!r} or 'auto'")
+        return None
+    for other, tool in main[1:]:
+        if tool != detected:
+            self.error(other.line(("apiVersion",)), Subtype.IMPORT,
+                       f"a {tool} document in a {detected} file; one file describes one "
+                       "cluster")
+            return None
+    if detected == "kubeadm":
+        for other in foreign:
+            self.field(other.line(("apiVersion",)),
+                      f"apiVersion {other.data['apiVersion']} is not a kubeadm "
+                      "configuration; this document is skipped, as kubeadm does")
+    return detected
+
+def _tool(self: ImportState, doc: Loaded, fmt: str) -> str | None:
+    """The tool of one document: kind, kubeadm, k3d, "companion" for kubelet /
+    kube-proxy configurations, "foreign" for another apiVersion; None after reporting
+    why it cannot be read."""
+    data = doc.data
+    if not isinstance(data, dict):
+        self.error(doc.line(()), Subtype.TYPE,
+                   f"each document must be a mapping with apiVersion and kind, not "
+                   f"{describe_value(data)}")
+        return None
+    api = data.get("apiVersion")
+    kind = data.get("kind")
+    if api is None:
+        where = ("kind",) if "kind" in data else ()
+        asked = (f"format {fmt!r} was asked for, but " if fmt != "auto" else "")
+        self.error(doc.line(where), Subtype.IMPORT,
+                   f"{asked}this document has no apiVersion, so it is not a kind, "
+                   f"kubeadm or k3d configuration ({SUPPORTED})")
+        return None
+    if not isinstance(api, str) or not api.strip():
+        self.error(doc.line(("apiVersion",)), Subtype.TYPE,
+                   f"apiVersion must be text such as kind.x-k8s.io/v1alpha4, not "
+                   f"{describe_value(api)}")
+        return None
+    group, version = api_group(api)
+    if group in kubeadm.COMPANIONS:
+        return "companion"
+    tool = GROUPS.get(group)
+    if tool is None:
+        return "foreign"
+    self.guess = self.guess or tool
+    versions = TOOLS[tool].VERSIONS
+    if version not in versions:
+        self.error(doc.line(("apiVersion",)), Subtype.IMPORT,
+                   f"{tool} apiVersion {api} is not supported; supported: "
+                   + ", ".join(f"{group}/{v}" for v in versions))
+        return None
+    kinds = TOOLS[tool].KINDS
+    if kind not in kinds:
+        self.error(doc.line(("kind",)), Subtype.IMPORT,
+                   f"kind {kind!r} is not a {tool} configuration that can be imported "
+                   f"(expected {' or '.join(kinds)})"
+                   + did_you_mean(closest(kind, kinds)))
+        return None
+    return tool

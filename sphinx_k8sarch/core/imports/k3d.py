@@ -1,0 +1,146 @@
+"""k3d ``Simple`` files (``k3d.io/v1alpha4`` and ``v1alpha5``); see
+docs/guide/formats/k3d.md for what is honoured, ignored and warned."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..diagnostics import Subtype, describe_value
+from ..yamlspec import Loaded
+from .common import ImportState, Result, is_count
+
+GROUP = "k3d.io"
+VERSIONS = ("v1alpha4", "v1alpha5")
+KINDS = ("Simple",)
+SUPPORTED = "k3d.io/v1alpha4 or v1alpha5 Simple"
+#: The label of the load balancer container k3d puts in front of the servers.
+LB = "k3d serverlb"
+#: k3s ``--datastore-endpoint`` schemes that kine reaches, by the name the summary shows.
+DATASTORES = {"mysql": "MySQL", "postgres": "PostgreSQL", "postgresql": "PostgreSQL",
+              "sqlite": "SQLite", "nats": "NATS"}
+
+TOP = ("apiVersion", "kind", "metadata", "servers", "agents", "kubeAPI", "image",
+       "network", "subnet", "token", "volumes", "ports", "options", "env", "registries",
+       "hostAliases", "files", "manifests")
+OPTIONS = ("k3d", "k3s", "kubeconfig", "runtime")
+OPTIONS_K3D = ("wait", "timeout", "disableLoadbalancer", "disableImageVolume",
+               "disableRollback", "nodeHookActions", "loadbalancer")
+OPTIONS_K3S = ("extraArgs", "nodeLabels")
+#: k3s flags that reshape the servers in ways the spec cannot draw.
+UNDRAWN = ("--disable-etcd", "--disable-apiserver", "--disable-scheduler",
+           "--disable-controller-manager", "--disable-agent", "--docker",
+           "--container-runtime-endpoint")
+
+
+def convert(state: ImportState, counts: Mapping[str, int]) -> Loaded:
+    return _K3d(state).convert()
+
+
+class _K3d:
+    """One k3d Simple document → spec data."""
+
+    def __init__(self, state: ImportState) -> None:
+        self.state = state
+        self.doc = state.single("k3d")
+
+    def convert(self) -> Loaded:
+        state, doc = self.state, self.doc
+        data: dict[Any, Any] = doc.data
+        result = Result(doc)
+        root = doc.line(())
+        state.unknown(doc, data, (), TOP, "k3d")
+        result.title(doc, ("metadata", "name"))
+        options = state.mapping(doc, ("options",), "options")
+        state.unknown(doc, options, ("options",), OPTIONS, "k3d options")
+        k3d = state.mapping(doc, ("options", "k3d"), "options.k3d")
+        state.unknown(doc, k3d, ("options", "k3d"), OPTIONS_K3D, "k3d options.k3d")
+        k3s = state.mapping(doc, ("options", "k3s"), "options.k3s")
+        state.unknown(doc, k3s, ("options", "k3s"), OPTIONS_K3S, "k3d options.k3s")
+
+        servers = data.get("servers", 1)
+        agents = data.get("agents", 0)
+        for key, value, low in (("servers", servers, 1), ("agents", agents, 0)):
+            if not is_count(value):
+                state.error(doc.line((key,)), Subtype.TYPE,
+                            f"{key} must be a whole number, not {describe_value(value)}")
+            elif value < low:
+                state.error(doc.line((key,)), Subtype.VALUE,
+                            f"{key} must be at least {low}, not {value}")
+        servers_line = doc.line(("servers",)) if "servers" in data else root
+        result.lines[("control-plane",)] = servers_line
+        result.lines[("workers",)] = doc.line(("agents",)) if "agents" in data else root
+
+        disabled = k3d.get("disableLoadbalancer") is True
+        lb_line = (doc.line(("options", "k3d", "disableLoadbalancer"))
+                   if "disableLoadbalancer" in k3d else servers_line)
+        result.put("load-balancer", "none" if disabled else LB, lb_line)
+
+        drop: set[str] = set()
+        cluster_init: int | None = None
+        datastore: tuple[str, int] | None = None
+        for index, name, value in self._args(k3s):
+            line = doc.line(("options", "k3s", "extraArgs", index))
+            if name == "--cluster-init":
+                cluster_init = line
+            elif name == "--datastore-endpoint":
+                datastore = (value, line)
+            elif name == "--disable-kube-proxy":
+                drop.add("kube-proxy")
+            elif name == "--disable" and "coredns" in [v.strip() for v in value.split(",")]:
+                drop.add("coredns")
+                result.lines[("addons",)] = line
+            elif name in UNDRAWN:
+                state.field(line, f"the k3s flag {name} changes the nodes in a way the "
+                           "diagram does not show")
+
+        if datastore is not None:
+            value, line = datastore
+            urls = [u.strip() for u in value.split(",") if u.strip()]
+            if urls and all(u.startswith(("http://", "https://")) for u in urls):
+                result.put("etcd", {"topology": "external", "members": len(urls)}, line)
+                result.lines[("etcd", "members")] = line
+            else:
+                result.put("etcd", "stacked", line)
+                drop.add("etcd")
+                kind = value.split("://")[0] if "://" in value else value
+                result.put("datastore", DATASTORES.get(kind.lower(), "an SQL database"), line)
+                state.field(line, f"k3s keeps its state in the external datastore {kind!r}, "
+                           "which the diagram cannot draw; no etcd is drawn")
+        elif cluster_init is not None:
+            result.put("etcd", "stacked", cluster_init)
+        else:
+            result.put("etcd", "stacked", servers_line)
+            if servers == 1 and not isinstance(servers, bool):
+                drop.add("etcd")
+                result.put("datastore", "SQLite", servers_line)
+                state.field(servers_line, "k3s keeps the state of a single server in SQLite "
+                           "(through kine), which the diagram cannot draw; etcd is not drawn. "
+                           "k3d starts embedded etcd with several servers, or with the k3s "
+                           "flag --cluster-init")
+        return result.finish(servers, agents, drop)
+
+    def _args(self, k3s: dict[Any, Any]) -> list[tuple[int, str, str]]:
+        """(index, flag, value) of each k3s extra argument written as ``--flag[=value]``."""
+        state, doc = self.state, self.doc
+        args = k3s.get("extraArgs")
+        if args is None:
+            return []
+        if not isinstance(args, list):
+            state.error(doc.line(("options", "k3s", "extraArgs")), Subtype.TYPE,
+                        f"extraArgs must be a list of {{arg: ..., nodeFilters: [...]}}, not "
+                        f"{describe_value(args)}")
+            return []
+        found: list[tuple[int, str, str]] = []
+        for index, item in enumerate(args):
+            arg = item.get("arg") if isinstance(item, dict) else item
+            if not isinstance(arg, str):
+                state.error(doc.line(("options", "k3s", "extraArgs", index)), Subtype.TYPE,
+                            f"an extra argument must be text such as --disable=traefik, not "
+                            f"{describe_value(arg)}")
+                continue
+            name, _, value = arg.strip().partition("=")
+            if " " in name and not value:
+                name, _, value = name.partition(" ")
+            found.append((index, name.strip(), value.strip().strip("'\"")))
+        return found

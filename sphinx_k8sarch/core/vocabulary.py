@@ -1,0 +1,166 @@
+"""Every key, default, limit and choice of the extension, once.
+
+Validation, the importers, the JSON Schema, the CLI, the Sphinx layer and the generated
+documentation tables all read these names; nothing else spells them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+import re
+from typing import Any
+
+# -- the spec --------------------------------------------------------------------------------
+
+
+class EtcdTopology(StrEnum):
+    STACKED = "stacked"
+    EXTERNAL = "external"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One top-level key of the spec: its default and, for the docs, what it takes."""
+
+    name: str
+    default: Any
+    takes: str
+
+
+#: kubeadm's defaults, in drawing order: what a control-plane node and a worker run.
+CONTROL_PLANE_DEFAULT = (
+    "kube-apiserver",
+    "etcd",
+    "kube-scheduler",
+    "kube-controller-manager",
+    "kubelet",
+    "container-runtime",
+    "kube-proxy",
+)
+WORKER_DEFAULT = ("kubelet", "container-runtime", "kube-proxy")
+#: Cluster add-ons the spec can draw.
+ADDONS = ("coredns", "cni")
+#: Container runtimes (the kubelet needs a CRI runtime; dockershim went in 1.24).
+RUNTIMES = ("containerd", "cri-o")
+#: Names that also choose the runtime flavour shown in the diagram.
+RUNTIME_FLAVOURS = {"containerd": "containerd", "cri-o": "cri-o", "crio": "cri-o"}
+#: Load balancer kinds with a known meaning; anything else is kept as a free label.
+LB_KINDS = ("none", "haproxy", "keepalived", "kube-vip", "cloud")
+#: Where clients are drawn when the spec says nothing.
+CLIENTS_DEFAULT = ("kubectl",)
+
+#: (lowest, highest) of each count.
+LIMITS = {"control-plane": (1, 99), "workers": (0, 10_000), "members": (1, 15)}
+#: External etcd members when ``etcd: external`` gives no count.
+EXTERNAL_MEMBERS_DEFAULT = 3
+#: Longest load-balancer label (and datastore label), counted after stripping white space.
+LB_LABEL_MAX = 60
+#: Longest title: it is drawn as the picture's tooltip and read out as its name.
+TITLE_MAX = 200
+#: Longest ``links:`` target.
+MAX_LINK = 2000
+
+SPEC_KEYS = (
+    Key("title", None, "the title, when the directive has no argument (spec files, CLI)"),
+    Key("control-plane", 1, "a count ({low}–{high}), or ``{{count: N, components: [...]}}``"),
+    Key("workers", 0, "a count ({low}–{high}), or ``{{count: N, components: [...]}}``"),
+    Key("etcd", EtcdTopology.STACKED.value,
+        "``stacked``, ``external``, or ``{{topology: external, members: N}}`` ({low}–{high})"),
+    Key("load-balancer", "none", "{lb_kinds}, or a label"),
+    Key("clients", list(CLIENTS_DEFAULT), "components outside the cluster"),
+    Key("runtime", RUNTIMES[0], "{runtimes}"),
+    Key("addons", [], "``[coredns, cni]`` or a part of it"),
+    Key("datastore", None,
+        "where the state is kept when no etcd is drawn, e.g. ``SQLite`` (k3s)"),
+    Key("links", None,
+        "where boxes link: component or machine name → URL, ``ref:label``, ``doc:path``"),
+)
+KEYS = tuple(key.name for key in SPEC_KEYS)
+#: What the validator uses for a key that is left out.
+DEFAULTS: dict[str, Any] = {key.name: key.default for key in SPEC_KEYS
+                            if key.default is not None}
+POOL_KEYS = ("count", "components")
+ETCD_KEYS = ("topology", "members")
+#: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3.
+MACHINE = re.compile(r"^(cp|worker|etcd)-([1-9][0-9]{0,5})$")
+
+
+def key_takes(key: Key) -> str:
+    """What ``key`` takes, with its limits and choices filled in (docs table)."""
+    limits = LIMITS.get("members" if key.name == "etcd" else key.name, (0, 0))
+    return key.takes.format(low=limits[0], high=limits[1],
+                            lb_kinds=", ".join(f"``{k}``" for k in LB_KINDS),
+                            runtimes=" or ".join(f"``{r}``" for r in RUNTIMES))
+
+
+# -- links -----------------------------------------------------------------------------------
+
+#: Schemes a ``links:`` target may start with (any case); other ``scheme:`` prefixes are
+#: refused, text without one is a Sphinx label.
+LINK_SCHEMES = ("http", "https", "ref", "doc")
+#: Schemes a link may have once it is written into a page or a standalone SVG.
+URL_SCHEMES = ("http", "https")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def link_scheme(target: str) -> str | None:
+    """The ``scheme`` of a ``scheme:`` prefix (lower case), or None for a bare label."""
+    match = _SCHEME.match(target)
+    return match.group(0)[:-1].lower() if match else None
+
+
+def link_target(target: str) -> tuple[str, str]:
+    """Classify an accepted ``links:`` target: ("url", URL), ("doc", path) or ("ref",
+    label)."""
+    lowered = target.lower()
+    if lowered.startswith(tuple(f"{scheme}://" for scheme in URL_SCHEMES)):
+        return "url", target
+    if lowered.startswith("doc:"):
+        return "doc", target[4:].strip()
+    if lowered.startswith("ref:"):
+        return "ref", target[4:].strip()
+    return "ref", target
+
+
+# -- input -----------------------------------------------------------------------------------
+
+#: Input formats: ``auto`` tells them apart by ``apiVersion`` and ``kind``.
+FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d")
+#: A directive argument with one of these suffixes (and no spaces) names a spec file.
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+#: Limits of the YAML reader (alias bombs, deep nesting, huge texts). Python refuses to
+#: turn integers of more than 4300 digits into text, and a hex or sexagesimal literal gets
+#: there from fewer characters; no count in a spec needs more than a few digits.
+MAX_NODES = 5_000
+MAX_DEPTH = 20
+MAX_TEXT = 200_000
+MAX_NUMBER = 200
+
+# -- HA advice -------------------------------------------------------------------------------
+
+#: Control-plane nodes (and external etcd members) that high availability needs.
+HA_MINIMUM = 3
+#: etcd advises no more than this many members.
+ETCD_ADVISED_MAX = 7
+
+# -- drawing and output ----------------------------------------------------------------------
+
+#: Pools larger than this are drawn as the first ``SHOWN`` machines plus one folded box,
+#: so that 5 control-plane nodes and 50 workers stay as legible as 3 + 3.
+COLLAPSE_ABOVE = 4
+SHOWN = 3
+#: Languages of generated text.
+LANGUAGES = ("en", "es")
+#: Layouts of the component descriptions under a diagram.
+DESCRIPTION_STYLES = ("list", "table", "none")
+#: Where a click on a component leads.
+LINK_COMPONENTS = ("description", "glossary")
+#: The renderer installed with the extension, and how long one render may take.
+DEFAULT_RENDERER = "graphviz-pure"
+RENDER_TIMEOUT = 30.0
+#: Formats a renderer is asked for.
+RENDER_FORMATS = ("svg", "png", "pdf")
+#: Resolution of raster output (LaTeX PNG figures, ``k8sarch render -o x.png``).
+RASTER_DPI = 300

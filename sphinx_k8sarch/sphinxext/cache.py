@@ -1,0 +1,154 @@
+"""Render-cache bookkeeping through Sphinx's own environment mechanisms.
+
+* The DOT sources each document renders are recorded by an environment collector (read,
+  purged and merged under ``-j`` by Sphinx like its own per-document data), so that renders
+  no live diagram uses are deleted when a build ends.
+* A render that fails while a page is written leaves a marker file; the main process turns
+  the markers into one warning per build however many ``-j`` writers there were, and the
+  next build reads those documents again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+import hashlib
+import os
+from pathlib import Path
+import re
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.environment.collectors import EnvironmentCollector
+
+from ..core.diagnostics import Subtype
+from ..core.dot import print_variant
+from ..core.render import FORMATS, RenderError, cache_name, find_renderer, key_for, source_digest
+from .config import get_config
+from .nodes import k8sarch_diagram
+from .warnings_ import warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+FAILED_DIR = "failed"
+#: File names of renders, as :func:`~.render.cache_name` writes them.
+RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")")
+
+
+def cache_dir(doctreedir: str | os.PathLike[str]) -> Path:
+    """Persistent across builds and builders, unlike the output directory."""
+    return Path(doctreedir) / "_k8sarch"
+
+
+def note_failure(builder: Builder, node: nodes.Element, reason: str) -> None:
+    """Remember the failure in a marker file; :func:`report_failures` turns the markers
+    into one warning per build, in the main process, however many writer processes
+    ``-j`` forks; the next build reads the marked documents again (:func:`failed_docs`)."""
+    docname = builder.env.path2doc(node.source) if node.source else None
+    location = f"{node.source}:{node.line}" if node.source else ""
+    marker = cache_dir(builder.doctreedir) / FAILED_DIR
+    marker.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha1(f"{docname}\0{location}".encode()).hexdigest()[:16]
+    (marker / digest).write_text(f"{docname or ''}\n{location}\n{reason}", encoding="utf-8")
+
+
+def _markers(doctreedir: str | os.PathLike[str]) -> list[tuple[Path, str, str, str]]:
+    """(file, docname, location, reason) of each failure marker, in a stable order."""
+    folder = cache_dir(doctreedir) / FAILED_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        parts = entry.read_text(encoding="utf-8").split("\n", 2)
+        docname, location, reason = [*parts, "", ""][:3]
+        found.append((entry, docname, location, reason))
+    return sorted(found, key=lambda item: item[1:])
+
+
+def report_failures(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: one actionable warning for all the diagrams that failed."""
+    failures = _markers(app.doctreedir)
+    if exception is not None or not failures:
+        return
+    _entry, _docname, location, reason = failures[0]
+    more = f" ({len(failures)} diagrams)" if len(failures) > 1 else ""
+    warn(f"cannot render k8s-cluster diagrams{more}: {reason}. Install the renderer with "
+         "'pip install graphviz-pure', or set k8sarch_renderer in conf.py to a Graphviz "
+         "'dot' executable; the text description is shown instead",
+         Subtype.RENDER, location or None)
+
+
+def failed_docs(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+                removed: set[str]) -> list[str]:
+    """``env-get-outdated``: documents whose diagrams failed to render last time. The
+    markers are consumed, so those left at the end of a build are that build's own."""
+    docs = []
+    for entry, docname, _location, _reason in _markers(app.doctreedir):
+        entry.unlink(missing_ok=True)
+        if docname in env.all_docs and docname not in removed:
+            docs.append(docname)
+    return sorted(set(docs))
+
+
+# -- stale renders ---------------------------------------------------------------------------
+#: Build-environment attribute: docname → digests of the DOT sources its diagrams render.
+ENV_SOURCES = "k8sarch_sources"
+
+
+def _sources(env: BuildEnvironment) -> dict[str, list[str]]:
+    if not hasattr(env, ENV_SOURCES):
+        setattr(env, ENV_SOURCES, {})
+    sources: dict[str, list[str]] = getattr(env, ENV_SOURCES)
+    return sources
+
+
+class RenderSources(EnvironmentCollector):
+    """Records, for every document, the digests of the DOT its diagrams render: the screen
+    DOT, and the print DOT derived from it when LaTeX is written."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        _sources(env).pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: AbstractSet[str],
+                    other: BuildEnvironment) -> None:
+        theirs = _sources(other)
+        for docname in docnames:
+            if docname in theirs:
+                _sources(env)[docname] = theirs[docname]
+
+    def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
+        dpi = get_config(app.env).latex_dpi
+        digests = [source_digest(source) for node in doctree.findall(k8sarch_diagram)
+                   for source in (node["dot"], print_variant(node["dot"], dpi))]
+        if digests:
+            _sources(app.env)[app.env.docname] = digests
+
+
+def remove_stale(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: delete renders that no diagram of the project uses any more
+    (an edited or removed diagram, another renderer version), in the cache and, for
+    LaTeX, in the output directory. Every format is kept for every live diagram, since
+    the cache is shared by the builders of one doctree directory."""
+    if exception is not None:
+        return
+    path = find_renderer(get_config(app.env).renderer)
+    if path is None:
+        return
+    try:
+        live = {cache_name(key_for(digest, fmt, path), fmt)
+                for digests in _sources(app.env).values() for digest in digests
+                for fmt in FORMATS}
+    except RenderError:
+        return
+    folders = [cache_dir(app.doctreedir)]
+    if app.builder.format == "latex":
+        folders.append(Path(app.builder.outdir))
+    for folder in folders:
+        if folder.is_dir():
+            for entry in folder.glob("k8sarch-*"):
+                # Only names the cache writes: a project image called k8sarch-*.png that
+                # LaTeX copied beside ours is not ours to delete.
+                if RENDER_NAME.fullmatch(entry.name) and entry.name not in live:
+                    entry.unlink(missing_ok=True)
