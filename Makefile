@@ -3,6 +3,7 @@
 #   make test   ruff, mypy and pytest (browser tests and a smoke run of the benchmark included)
 #   make bench  the full benchmark; writes benchmarks/results/, which docs/guide/benchmarks.md shows
 #   make pins   re-resolve the pinned tool versions in requirements/ (see tools/update_pins.py)
+#   make matrix the tests on the oldest and newest dependencies, Python 3.11-3.13 (noxfile.py)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ SPHINXOPTS ?= -W --keep-going -n
 PYVERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 PINS := requirements/py$(PYVERSION).txt
 
-.PHONY: docs html latex pdf test lint system-deps bench catalog pins clean
+.PHONY: docs html latex pdf test lint system-deps bench catalog pins matrix matrix-ci clean
 
 $(STAMP): pyproject.toml $(PINS)
 	$(PYTHON) -m venv $(VENV)
@@ -59,5 +60,12 @@ catalog: $(STAMP)
 pins:
 	$(PYTHON) tools/update_pins.py
 
+# Every combination of noxfile.py; matrix-ci only the two ends (what .ci/run adds to make test).
+matrix: $(STAMP)
+	$(BIN)/nox
+
+matrix-ci: $(STAMP)
+	$(BIN)/nox -s oldest py3.13
+
 clean:
-	rm -rf docs/_build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf docs/_build .pytest_cache .mypy_cache .ruff_cache .nox

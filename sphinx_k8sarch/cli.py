@@ -11,7 +11,9 @@ not writable).
 from __future__ import annotations
 
 import argparse
+from importlib import metadata
 from pathlib import Path
+import platform
 import shutil
 import sys
 import tempfile
@@ -27,7 +29,7 @@ from .core.graph import build_graph
 from .core.i18n import Translator
 from .core.model import Cluster
 from .core.pipeline import analyse, decode
-from .core.render import RenderError, render
+from .core.render import CACHE_FOLDER, RenderError, locate_renderer, render, renderer_version
 from .core.svg import inline_svg
 from .core.vocabulary import (
     DEFAULT_RENDERER,
@@ -188,6 +190,51 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: Distributions whose versions a bug report needs; read from their metadata, so the CLI
+#: still never imports Sphinx.
+REPORTED = (("Sphinx", "sphinx"), ("docutils", "docutils"), ("MyST-Parser", "myst-parser"),
+            ("PyYAML", "pyyaml"), ("graphviz (Python)", "graphviz"),
+            ("graphviz-pure", "graphviz-pure"))
+
+
+def _installed(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """What a bug report needs: versions, the renderer and where it was found, the cache."""
+    print(f"sphinx-k8sarch {__version__}")
+    print(f"Python {platform.python_version()} ({sys.executable}) on {platform.platform()}")
+    for label, distribution in REPORTED:
+        print(f"{label}: {_installed(distribution)}")
+    status = EXIT_OK
+    located = locate_renderer(args.renderer)
+    if located is None:
+        print(f"renderer: {args.renderer!r} not found (looked beside the running Python, in "
+              "the scripts folders and on PATH)")
+        status = EXIT_FAILURE
+    else:
+        print(f"renderer: {args.renderer} -> {located.path} ({located.how})")
+        try:
+            banner = renderer_version(located.path)
+        except RenderError as exc:
+            print(f"renderer version: cannot run it: {exc}")
+            status = EXIT_FAILURE
+        else:
+            print(f"renderer version: {banner.splitlines()[0] if banner else '(none printed)'}")
+    print(f"render cache: Sphinx keeps renders in <doctrees>/{CACHE_FOLDER} "
+          f"(by default _build/doctrees/{CACHE_FOLDER}); k8sarch render uses a temporary folder")
+    if args.doctree_dir:
+        folder = Path(args.doctree_dir) / CACHE_FOLDER
+        files = [f for f in folder.glob("k8sarch-*") if f.is_file()] if folder.is_dir() else []
+        size = sum(f.stat().st_size for f in files)
+        print(f"render cache here: {folder} ({len(files)} renders, {size} bytes)")
+    return status
+
+
 def _count(value: str) -> int:
     try:
         number = int(value)
@@ -272,6 +319,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema of the spec, for editors that validate YAML "
                     "as you type (yaml-language-server).")
     schema.set_defaults(func=cmd_schema)
+    doctor = commands.add_parser(
+        "doctor", help="print what a bug report needs",
+        description="Print the versions of sphinx-k8sarch, Python, Sphinx, docutils and "
+                    "MyST-Parser, the renderer found (where, how and its version) and the "
+                    "render cache. Exits 2 when the renderer is missing or does not run.")
+    doctor.add_argument("--renderer", default=DEFAULT_RENDERER, metavar="CMD",
+                        help=f"the renderer to look for (default: {DEFAULT_RENDERER})")
+    doctor.add_argument("--doctree-dir", metavar="DIR",
+                        help="a Sphinx doctree folder whose render cache to report")
+    doctor.set_defaults(func=cmd_doctor)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 import hashlib
 import os
@@ -11,12 +12,14 @@ from pathlib import Path
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 
 from . import __version__
 from .vocabulary import DEFAULT_RENDERER, RENDER_FORMATS, RENDER_TIMEOUT
 
 FORMATS = RENDER_FORMATS
+CACHE_FOLDER = "_k8sarch"
 MAGIC = {"svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF",)}
 
 
@@ -24,16 +27,48 @@ class RenderError(Exception):
     """The renderer is missing, failed, timed out or wrote something unusable."""
 
 
-def find_renderer(command: str | None) -> str | None:
-    """Absolute path of the renderer, or None. ``graphviz-pure`` is looked up beside the
-    running Python first, so a virtual environment works without being activated."""
+@dataclass(frozen=True)
+class Located:
+    """Where a renderer was found, and by which rule (what ``k8sarch doctor`` prints)."""
+
+    path: str
+    how: str
+
+
+def _executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def locate_renderer(command: str | None) -> Located | None:
+    """The renderer's absolute path and how it was found, or None.
+
+    A path (with a separator) is taken as it is. A bare name such as ``graphviz-pure`` is
+    looked up, with the platform's executable suffix (``.exe`` on Windows), in the scripts
+    folder of the running Python first (a virtual environment works without being
+    activated), then in the user scripts folder (``pip install --user``), then on PATH.
+    """
     name = command or DEFAULT_RENDERER
     if os.sep in name or (os.altsep and os.altsep in name):
-        return name if Path(name).is_file() and os.access(name, os.X_OK) else None
-    beside = Path(sys.executable).parent / name
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which(name)
+        return Located(name, "the path given") if _executable(Path(name)) else None
+    suffix = sysconfig.get_config_var("EXE") or ""
+    names = [name] if not suffix or name.endswith(suffix) else [name + suffix, name]
+    folders = [
+        (Path(sys.executable).parent, "beside the running Python"),
+        (Path(sysconfig.get_path("scripts")), "in this Python's scripts folder"),
+        (Path(sysconfig.get_path("scripts", f"{os.name}_user")), "in the user scripts folder"),
+    ]
+    for folder, how in folders:
+        for candidate in names:
+            if _executable(folder / candidate):
+                return Located(str(folder / candidate), how)
+    found = shutil.which(name)
+    return Located(found, "on PATH") if found else None
+
+
+def find_renderer(command: str | None) -> str | None:
+    """Absolute path of the renderer, or None (see :func:`locate_renderer`)."""
+    located = locate_renderer(command)
+    return located.path if located else None
 
 
 @cache
@@ -61,6 +96,12 @@ def atomic_target(target: Path) -> Iterator[Path]:
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def cache_dir(doctreedir: str | os.PathLike[str]) -> Path:
+    """Where a Sphinx project keeps its renders: beside its doctrees, so the cache outlives
+    the output directory and is shared by every builder of the project."""
+    return Path(doctreedir) / CACHE_FOLDER
 
 
 def source_digest(source: str) -> str:

@@ -22,7 +22,15 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from ..core.diagnostics import Subtype
 from ..core.dot import print_variant
-from ..core.render import FORMATS, RenderError, cache_name, find_renderer, key_for, source_digest
+from ..core.render import (
+    FORMATS,
+    RenderError,
+    cache_dir,
+    cache_name,
+    find_renderer,
+    key_for,
+    source_digest,
+)
 from .config import get_config
 from .nodes import k8sarch_diagram
 from .warnings_ import warn
@@ -35,11 +43,6 @@ if TYPE_CHECKING:
 FAILED_DIR = "failed"
 #: File names of renders, as :func:`~.render.cache_name` writes them.
 RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")")
-
-
-def cache_dir(doctreedir: str | os.PathLike[str]) -> Path:
-    """Persistent across builds and builders, unlike the output directory."""
-    return Path(doctreedir) / "_k8sarch"
 
 
 def note_failure(builder: Builder, node: nodes.Element, reason: str) -> None:

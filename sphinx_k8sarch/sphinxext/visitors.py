@@ -13,9 +13,9 @@ from docutils import nodes
 
 from ..core.dot import print_variant
 from ..core.i18n import Translator
-from ..core.render import RenderError, atomic_target, render
+from ..core.render import RenderError, atomic_target, cache_dir, render
 from ..core.svg import inline_svg
-from .cache import cache_dir, note_failure
+from .cache import note_failure
 from .config import get_config
 from .nodes import k8sarch_diagram, k8sarch_link
 
