@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+import sys
+
 project = "sphinx-k8sarch"
 author = "sphinx-k8sarch developers"
 copyright = "2026, sphinx-k8sarch developers"
 version = release = "0.1.0"
 language = "es"
 
-extensions = ["myst_parser", "sphinx_k8sarch", "sphinx_k8sarch.sphinxext.docs"]
+extensions = ["myst_parser", "sphinx.ext.graphviz", "sphinx_k8sarch",
+              "sphinx_k8sarch.sphinxext.docs"]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "snippets"]
 myst_enable_extensions = ["colon_fence", "deflist"]
@@ -20,6 +24,11 @@ nitpicky = True
 html_theme = "furo"
 html_title = "sphinx-k8sarch"
 html_static_path: list[str] = []
+
+# The contributors' page draws the package layers with sphinx.ext.graphviz, through the
+# graphviz-pure installed beside this Python (no system Graphviz needed).
+graphviz_dot = str(Path(sys.executable).parent / "graphviz-pure")
+graphviz_output_format = "svg"
 
 # Clicking a component in any figure opens its glossary entry.
 k8sarch_link_components = "glossary"
