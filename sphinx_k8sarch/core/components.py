@@ -83,8 +83,8 @@ CATALOG: dict[str, Component] = {
             N_("Picks a node for each new Pod that has none: it filters out nodes that cannot "
                "run it (resources, taints, affinity, topology) and scores the rest. It only "
                "records the decision; the kubelet of the chosen node starts the containers."),
-            N_("kube-apiserver only (the local one in a kubeadm cluster); it holds a Lease to "
-               "be the leader."),
+            N_("kube-apiserver only (the local one in a kubeadm cluster). The instances compete "
+               "for a Lease of their own; only the leader holds it."),
             "10259/TCP",
             _DOCS + "concepts/overview/components/#kube-scheduler",
         ),
@@ -96,8 +96,9 @@ CATALOG: dict[str, Component] = {
             N_("One program that runs many control loops (nodes, Jobs, EndpointSlices, service "
                "accounts, garbage collection…). Each loop compares the desired state stored in "
                "the API with what it observes and makes changes until they agree."),
-            N_("kube-apiserver only (the local one in a kubeadm cluster); it holds a Lease to "
-               "be the leader."),
+            N_("kube-apiserver only (the local one in a kubeadm cluster). The instances compete "
+               "for a Lease of their own, separate from the scheduler's; only the leader holds "
+               "it."),
             "10257/TCP",
             _DOCS + "concepts/overview/components/#kube-controller-manager",
         ),
@@ -121,8 +122,9 @@ CATALOG: dict[str, Component] = {
             N_("The node agent. It registers the node, receives the Pods bound to it, has the "
                "container runtime create them, runs their probes, mounts their volumes and "
                "reports node and Pod status."),
-            N_("kube-apiserver (through the load balancer on workers, the local one on kubeadm "
-               "control-plane nodes); the container runtime over CRI."),
+            N_("kube-apiserver: on workers through the cluster endpoint (the load balancer); on "
+               "control-plane nodes the local API server from kubeadm 1.33, the endpoint "
+               "before. The container runtime over CRI."),
             "10250/TCP",
             _DOCS + "concepts/overview/components/#kubelet",
         ),
@@ -133,7 +135,8 @@ CATALOG: dict[str, Component] = {
             N_("Watches Services and EndpointSlices and programs the node's packet rules "
                "(iptables, IPVS or nftables) so traffic for a Service reaches one of its Pods. "
                "It does not route Pod-to-Pod traffic: that is the network plugin's job."),
-            N_("kube-apiserver, through the cluster endpoint (the load balancer)."),
+            N_("kube-apiserver, through the cluster endpoint (the load balancer) named in the "
+               "kubeconfig kubeadm writes for it."),
             N_("10256/TCP (health), 10249/TCP (metrics, localhost)"),
             _DOCS + "concepts/overview/components/#kube-proxy",
         ),
@@ -155,19 +158,21 @@ CATALOG: dict[str, Component] = {
                "control-plane taint."),
             N_("The cluster DNS. It answers names such as my-svc.my-ns.svc.cluster.local from "
                "the Services it watches and forwards other names upstream."),
-            N_("kube-apiserver (watch); Pods query it through the kube-dns Service."),
+            N_("kube-apiserver, through the kubernetes Service (watch); Pods query it through "
+               "the kube-dns Service."),
             "53/UDP, 53/TCP",
             _DOCS + "tasks/administer-cluster/coredns/",
         ),
         Component(
             "cni",
             Role.ADDON,
-            N_("Every node: a plugin binary plus, usually, an agent DaemonSet."),
+            N_("Every node: a plugin binary that the container runtime calls and, usually, an "
+               "agent that runs on every node as a DaemonSet."),
             N_("Implements the Pod network: gives each Pod an IP address and carries Pod "
                "traffic between nodes, often enforcing NetworkPolicy as well. Until it is "
                "installed, nodes are not Ready."),
-            N_("Called by the container runtime; its agent watches kube-apiserver or its own "
-               "datastore."),
+            N_("Called by the container runtime when a Pod is created; its agent watches "
+               "kube-apiserver through the kubernetes Service, or uses a datastore of its own."),
             N_("depends on the plugin"),
             _DOCS + "concepts/extend-kubernetes/compute-storage-net/network-plugins/",
         ),
@@ -187,15 +192,79 @@ CATALOG: dict[str, Component] = {
             Role.INFRA,
             N_("In front of the control plane: dedicated hosts, static Pods on the "
                "control-plane nodes, or a cloud service."),
-            N_("Not part of Kubernetes: it gives clients and nodes one stable address for all "
-               "API servers (kubeadm's controlPlaneEndpoint) and stops sending traffic to an API "
-               "server that fails its health check. It must be redundant itself."),
-            N_("Every kube-apiserver (6443)."),
+            N_("Not part of Kubernetes, and kubeadm does not provide one: it gives clients and "
+               "nodes one stable address for all API servers (kubeadm's controlPlaneEndpoint) "
+               "and stops sending traffic to an API server that fails its health check. It must "
+               "be redundant itself (two HAProxy behind a keepalived virtual IP, kube-vip or a "
+               "cloud load balancer). keepalived alone only moves a virtual IP between hosts; "
+               "it does not balance."),
+            N_("Every kube-apiserver (6443). Clients, and nodes that use the cluster endpoint, "
+               "reach the API through it; Pods use the kubernetes Service instead."),
             "6443/TCP",
             _DOCS + "setup/production-environment/tools/kubeadm/high-availability/",
         ),
     )
 }
+
+@dataclass(frozen=True)
+class Talk:
+    """A conversation the diagram can draw: ``source`` starts it and ``target`` answers.
+    The graph draws it with ``port``; the reference table lists it with its route and
+    source."""
+
+    source: str
+    target: str
+    port: str
+    protocol: str
+    route: str
+    url: str
+
+
+_HA = _DOCS + "setup/production-environment/tools/kubeadm/high-availability/"
+_TOPOLOGY = _DOCS + "setup/production-environment/tools/kubeadm/ha-topology/"
+_NODES = _DOCS + "concepts/architecture/control-plane-node-communication/"
+_PORTS = _DOCS + "reference/networking/ports-and-protocols/"
+
+#: Every conversation the diagram can draw, in the order the reference table lists them.
+TALKS: tuple[Talk, ...] = (
+    Talk("kubectl", "load-balancer", "6443", "HTTPS",
+         N_("to the cluster endpoint: the load balancer, or an API server when there is "
+            "none"), _HA),
+    Talk("load-balancer", "kube-apiserver", "6443", "TCP",
+         N_("to every API server that passes the health check"), _HA),
+    Talk("kube-apiserver", "etcd", "2379", "gRPC, TLS",
+         N_("stacked: to the member on the same node; external: to every member"), _TOPOLOGY),
+    Talk("etcd", "etcd", "2380", "Raft, TLS",
+         N_("between every two members (peer traffic)"), _PORTS),
+    Talk("kube-scheduler", "kube-apiserver", "6443", "HTTPS",
+         N_("to the API server on the same node"), _TOPOLOGY),
+    Talk("kube-controller-manager", "kube-apiserver", "6443", "HTTPS",
+         N_("to the API server on the same node"), _TOPOLOGY),
+    Talk("cloud-controller-manager", "kube-apiserver", "6443", "HTTPS",
+         N_("to the API server on the same node"), _TOPOLOGY),
+    Talk("kubelet", "kube-apiserver", "6443", "HTTPS",
+         N_("workers: through the cluster endpoint; control-plane nodes: the local API "
+            "server from kubeadm 1.33 (ControlPlaneKubeletLocalMode), the endpoint before; "
+            "k3s: the local server on servers, a k3s server on agents"),
+         "https://github.com/kubernetes/enhancements/issues/4471"),
+    Talk("kube-proxy", "kube-apiserver", "6443", "HTTPS",
+         N_("through the cluster endpoint (k3s: as the kubelet)"), _NODES),
+    Talk("coredns", "kube-apiserver", "443", "HTTPS",
+         N_("through the kubernetes Service (ClusterIP), which sends it to an API server; "
+            "not through the load balancer"), _NODES),
+    Talk("cni", "kube-apiserver", "443", "HTTPS",
+         N_("the agent, through the kubernetes Service (ClusterIP); not through the load "
+            "balancer"), _NODES),
+)
+
+
+def talk(source: str, target: str) -> Talk:
+    """The conversation ``source`` → ``target`` of :data:`TALKS`."""
+    for entry in TALKS:
+        if (entry.source, entry.target) == (source, target):
+            return entry
+    raise KeyError(f"no conversation {source} -> {target}")
+
 
 #: Names people write, mapped to the canonical component id (keys are normalised).
 ALIASES: dict[str, str] = {

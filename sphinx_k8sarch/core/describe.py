@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .findings import summary
 from .graph import Graph
-from .i18n import Translator
+from .i18n import N_, Translator
 from .model import Cluster
 from .vocabulary import EtcdTopology
 
@@ -28,7 +28,9 @@ def alt_text(cluster: Cluster, _: Translator) -> str:
                          "{n} dedicated etcd hosts; every API server talks to every member.",
                          cluster.external_etcd_members).format(
                              n=cluster.external_etcd_members))
-    if cluster.has_lb:
+    if cluster.has_lb and cluster.load_balancer == "keepalived":
+        parts.append(_("A virtual IP (keepalived) stands in front of the API servers."))
+    elif cluster.has_lb:
         parts.append(_("A load balancer ({lb}) sits in front of the API servers.").format(
             lb=cluster.load_balancer))
     workers = cluster.workers
@@ -60,8 +62,10 @@ def topology_lines(graph: Graph, _: Translator) -> list[str]:
     counted: dict[tuple[str, str, str, str], int] = {}
     for edge in graph.edges:
         arrow = "<->" if edge.kind == "peer" else "->"
-        key = (labels.get(edge.tail, edge.tail), arrow, labels.get(edge.head, edge.head),
-               edge.label)
+        how = edge.label
+        if edge.kind == "service":
+            how = _("{port}, through the kubernetes Service").format(port=edge.label)
+        key = (labels.get(edge.tail, edge.tail), arrow, labels.get(edge.head, edge.head), how)
         counted[key] = counted.get(key, 0) + 1
     if counted:
         lines.append(_("Conversations:"))
@@ -70,3 +74,40 @@ def topology_lines(graph: Graph, _: Translator) -> list[str]:
         times = f" ×{count}" if count > 1 else ""
         lines.append(f"  {tail} {arrow} {head}{where}{times}")
     return lines
+
+
+#: A sentence added to one field (``where`` or ``talks``) of a component's description: the
+#: field, an English msgid and its format values, kept untranslated until the page is
+#: written in the reader's language.
+Note = tuple[str, str, dict[str, str]]
+
+
+def component_notes(cluster: Cluster) -> dict[str, list[Note]]:
+    """What the catalog text of a component cannot say, because it depends on this cluster
+    (its Kubernetes release, its distribution, its etcd hosts)."""
+    notes: dict[str, list[Note]] = {}
+    version = {"version": cluster.version_text}
+    if cluster.control_plane.has("kubelet"):
+        note: Note
+        if cluster.is_k3s:
+            note = ("talks", N_("In this k3s cluster the kubelet of a server talks to the API server "
+                       "of the same server; an agent's talks to a k3s server, and the agent "
+                       "spreads its connections over every server."), {})
+        elif cluster.kubelet_local:
+            note = ("talks", N_("In this figure (Kubernetes {version}) the kubelet of each "
+                       "control-plane node talks to the local API server."), version)
+        else:
+            note = ("talks", N_("In this figure (Kubernetes {version}, before 1.33) the kubelet of "
+                       "each control-plane node talks to the cluster endpoint, like the "
+                       "workers."), version)
+        notes.setdefault("kubelet", []).append(note)
+    if cluster.etcd is EtcdTopology.EXTERNAL and "kubelet" in cluster.etcd_host:
+        notes.setdefault("kubelet", []).append(
+            ("where", N_("On the external etcd hosts the kubelet only keeps etcd running as a static "
+                "Pod (kubeadm's recipe); it does not join the cluster."), {}))
+    if cluster.is_k3s and "kube-proxy" in cluster.all_components():
+        notes.setdefault("kube-proxy", []).append(
+            ("talks", N_("In k3s it runs inside the k3s process and reaches the API the way the "
+                "kubelet of the same node does."), {}))
+    return notes
+

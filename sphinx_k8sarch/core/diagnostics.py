@@ -45,14 +45,18 @@ class Subtype(StrEnum):
     HA_SINGLE = "ha-single"
     """Only one control-plane node: the cluster has no high availability."""
     HA_QUORUM = "ha-quorum"
-    """The etcd member count gives a poor quorum: an even count or fewer than three members."""
+    """An even number of etcd members, which tolerates no more failures than one member
+    fewer (4 tolerate 1, like 3; 2 tolerate none, like 1), or more than seven members,
+    which etcd advises against. External etcd with fewer than three members is
+    ``ha-external-etcd`` instead; a single control-plane node is ``ha-single``."""
     HA_LB = "ha-lb"
     """Several API servers but no load balancer in front of them."""
     HA_EXTERNAL_ETCD = "ha-external-etcd"
     """External etcd with fewer than three members."""
     IMPORT = "import"
-    """An imported kind, kubeadm or k3d file is of an unsupported kind or version, or holds
-    a field that changes the architecture and is not understood."""
+    """An imported kind, kubeadm, k3d or Cluster API file is of an unsupported kind or
+    version, of an old version (read, with this warning), lacks the node counts, or holds a
+    field that changes the architecture and is not understood."""
     FILE = "file"
     """A spec file cannot be read, is not UTF-8, or lies outside the source directory; or a
     page does not decode with ``source_encoding`` (it is left out instead of stopping the

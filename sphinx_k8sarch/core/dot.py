@@ -85,7 +85,7 @@ GROUP_STYLE = {
     "collapsed": ("#f7f7f7", "#666666"),
 }
 EDGE_COLOUR = {"lb": "#2b59a8", "api": "#2b59a8", "etcd": "#9a5b00", "peer": "#9a5b00",
-               "local": "#555555"}
+               "local": "#555555", "service": "#1d6b6b"}
 HIGHLIGHT = ("#ffe08a", "#b45309")
 
 

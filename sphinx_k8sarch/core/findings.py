@@ -18,7 +18,7 @@ def ha_findings(cluster: Cluster) -> list[Diagnostic]:
         found.warn(cluster.lines.get(key, 1), subtype, message)
 
     cp = cluster.control_plane.count
-    if cp == 1:
+    if cp == 1 and "control-plane" not in cluster.assumed:
         add("control-plane", Subtype.HA_SINGLE,
             f"one control-plane node is a single point of failure; use at least {HA_MINIMUM} "
             "for high availability")
@@ -27,10 +27,12 @@ def ha_findings(cluster: Cluster) -> list[Diagnostic]:
     small_external = cluster.etcd is EtcdTopology.EXTERNAL and members < HA_MINIMUM
     if members >= 2 and members % 2 == 0 and not small_external:
         same = members - 1
+        tolerated = failures_tolerated(members)
         add(key, Subtype.HA_QUORUM,
             f"{members} etcd members need a quorum of {quorum(members)} and tolerate "
-            f"{failures_tolerated(members)} failure(s), no more than {same}; an even member "
-            "count adds a machine that can fail without adding tolerance")
+            f"{tolerated} failure{'' if tolerated == 1 else 's'}, the same as {same} "
+            f"member{'' if same == 1 else 's'}; an even member count adds a machine that can "
+            "fail without adding tolerance")
     if members > ETCD_ADVISED_MAX:
         add(key, Subtype.HA_QUORUM,
             f"{members} etcd members: etcd advises at most {ETCD_ADVISED_MAX}, as every write "
@@ -127,6 +129,11 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
     nodes = _.n("{n} control-plane node", "{n} control-plane nodes", cp).format(n=cp)
     if api == 0:
         lines.append(_("Control plane: {nodes}, no API server yet").format(nodes=nodes))
+    elif cluster.has_lb and cluster.load_balancer == "keepalived":
+        # keepalived gives a virtual IP; it does not balance.
+        lines.append(_("Control plane: {nodes}; {api} active, reached through a virtual IP "
+                       "(keepalived) that one host holds at a time").format(
+            nodes=nodes, api=_.n("{n} API server", "{n} API servers", api).format(n=api)))
     elif cluster.has_lb:
         lines.append(_("Control plane: {nodes}; {api} active behind the load balancer "
                        "({lb})").format(
@@ -138,7 +145,8 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
     leaders = [c for c in ("kube-scheduler", "kube-controller-manager")
                if cluster.control_plane.has(c)]
     if leaders and cp > 1:
-        lines.append(_("{names}: 1 leader, {standby} on standby (Lease election)").format(
+        lines.append(_("{names}: each elects one leader through a Lease of its own, "
+                       "{standby} on standby; the leaders drawn are one possible state").format(
             names=_(" and ").join(leaders), standby=cp - 1))
     workers = cluster.workers.count
     lines.append(_.n("Workers: {n} node", "Workers: {n} nodes", workers).format(n=workers))

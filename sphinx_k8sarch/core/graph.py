@@ -1,13 +1,16 @@
 """Model → renderer-independent graph: machines as groups, components as nodes, real edges.
 
-Kept free of DOT so it can be tested (and later drawn) without Graphviz.
+Kept free of DOT so it can be tested (and later drawn) without Graphviz. Which
+conversations exist, and their ports, come from :data:`~.components.TALKS`; this module
+decides where each one goes in a given cluster (the local API server, the cluster
+endpoint, the ``kubernetes`` Service, every member).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .components import CATALOG
+from .components import CATALOG, talk
 from .i18n import Translator
 from .model import Cluster
 from .vocabulary import COLLAPSE_ABOVE, SHOWN, EtcdTopology
@@ -27,7 +30,7 @@ class GNode:
 class GGroup:
     id: str
     label: str
-    kind: str  # control-plane | worker | etcd-host | collapsed | clients
+    kind: str  # control-plane | worker | etcd-host | collapsed | addons
     nodes: list[GNode] = field(default_factory=list)
     highlighted: bool = False
 
@@ -36,7 +39,7 @@ class GGroup:
 class GEdge:
     tail: str
     head: str
-    kind: str  # api | lb | etcd | peer | local
+    kind: str  # lb | api | etcd | peer | local | service
     label: str = ""
 
 
@@ -55,6 +58,13 @@ class Graph:
     linked_machines: frozenset[str] = frozenset()
 
 
+#: Components elected through a Lease: one leader, the other instances on standby. They
+#: call the API server on their own node.
+LEADER_ELECTED = ("kube-scheduler", "kube-controller-manager", "cloud-controller-manager")
+#: Components of a node that call the API server.
+AGENTS = ("kubelet", "kube-proxy", "kubectl")
+
+
 def _node_ids(prefix: str, count: int) -> list[tuple[str, str] | None]:
     """(id, label) per drawn node, with None standing for the collapsed rest."""
     if count <= COLLAPSE_ABOVE:
@@ -70,138 +80,194 @@ def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False) ->
     return group
 
 
-def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = frozenset(),
-                new_nodes: frozenset[str] = frozenset()) -> Graph:
-    """``highlight`` names components to emphasise, ``new_nodes`` pool names (control-plane,
-    workers, etcd) whose machines are new in this step."""
-    graph = Graph(cluster.title)
-    graph.linked_machines = frozenset(key for key, _target in cluster.links
-                                      if key not in CATALOG)
-    lb_id = "lb" if cluster.has_lb else ""
-    if lb_id:
-        graph.free.append(GNode(lb_id, _("load balancer"), "load-balancer",
-                                sublabel=cluster.load_balancer,
-                                highlighted="load-balancer" in highlight))
+class _Builder:
+    def __init__(self, cluster: Cluster, _: Translator, highlight: frozenset[str],
+                 new_nodes: frozenset[str]) -> None:
+        self.cluster, self._ = cluster, _
+        self.highlight, self.new_nodes = highlight, new_nodes
+        self.graph = Graph(cluster.title or _("Kubernetes cluster"))
+        self.graph.linked_machines = frozenset(key for key, _target in cluster.links
+                                               if key not in CATALOG)
+        self.lb = "lb" if cluster.has_lb else ""
+        #: The API server of each drawn control-plane machine, in order.
+        self.apis: list[str] = []
 
-    def comp_node(group: str, name: str, *, sub: str = "", standby: bool = False) -> GNode:
-        label = cluster.runtime if name == "container-runtime" else name
+    # -- pieces ---------------------------------------------------------------------------
+    def node(self, group: str, name: str, *, sub: str = "", standby: bool = False) -> GNode:
+        label = self.cluster.runtime if name == "container-runtime" else name
         return GNode(f"{group}_{name.replace('-', '_')}", label, name, sublabel=sub,
-                     standby=standby, highlighted=name in highlight)
+                     standby=standby, highlighted=name in self.highlight)
 
-    first_api: str = ""
-    cp_band: list[str] = []
-    for index, spec in enumerate(_node_ids("cp", cluster.control_plane.count)):
-        if spec is None:
-            rest = cluster.control_plane.count - SHOWN
-            group = _collapsed("cp", cluster.control_plane.count, _.n(
-                "{n} more node like cp-1", "{n} more nodes like cp-1", rest).format(n=rest),
-                "control-plane" in new_nodes)
+    def edge(self, tail: str, head: str, kind: str, source: str, target: str) -> None:
+        label = "" if kind == "local" else talk(source, target).port
+        self.graph.edges.append(GEdge(tail, head, kind, label))
+
+    @property
+    def entry(self) -> str:
+        """The cluster endpoint: the load balancer, else the first API server."""
+        return self.lb or (self.apis[0] if self.apis else "")
+
+    def to_endpoint(self, tail: str, source: str) -> None:
+        if self.entry:
+            # kubectl's conversation is with the endpoint itself; the agents' with the API.
+            target = "load-balancer" if source == "kubectl" else "kube-apiserver"
+            self.edge(tail, self.entry, "api", source, target)
+
+    # -- the whole graph ------------------------------------------------------------------
+    def build(self) -> Graph:
+        cluster, graph, _ = self.cluster, self.graph, self._
+        if self.lb:
+            keepalived = cluster.load_balancer == "keepalived"
+            graph.free.append(GNode(self.lb, _("virtual IP") if keepalived
+                                    else _("load balancer"), "load-balancer",
+                                    sublabel=cluster.load_balancer,
+                                    highlighted="load-balancer" in self.highlight))
+        cp_band, endpoint_users = self.control_plane()
+        members = [f"{g.id}_etcd" for g in graph.groups
+                   if g.kind == "control-plane" and any(n.component == "etcd" for n in g.nodes)]
+        if cluster.etcd is EtcdTopology.EXTERNAL:
+            members = self.external_etcd()
+        for i, tail in enumerate(members):
+            for head in members[i + 1:]:
+                self.edge(tail, head, "peer", "etcd", "etcd")
+        graph.bands.append(cp_band)
+        worker_band = self.workers()
+        for node_id, component in endpoint_users:
+            self.to_endpoint(node_id, component)
+        if worker_band:
+            graph.entry_at = len(graph.bands)
+        graph.bands.append(worker_band)
+        self.addons()
+        if not worker_band:
+            graph.entry_at = len(graph.bands)  # no workers: the entry comes last
+        for name in cluster.clients:
+            node = self.node("client", name)
+            graph.clients.append(node)
+            if name != "load-balancer" and self.entry:
+                self.to_endpoint(node.id, name)
+        return graph
+
+    def control_plane(self) -> tuple[list[str], list[tuple[str, str]]]:
+        """Draw the control-plane machines; returns their band and the nodes that reach
+        the API through the endpoint (drawn once every API server is known)."""
+        cluster, graph, _ = self.cluster, self.graph, self._
+        band: list[str] = []
+        later: list[tuple[str, str]] = []
+        pool = cluster.control_plane
+        for index, spec in enumerate(_node_ids("cp", pool.count)):
+            if spec is None:
+                rest = pool.count - SHOWN
+                group = _collapsed("cp", pool.count, _.n(
+                    "{n} more node like cp-1", "{n} more nodes like cp-1", rest).format(n=rest),
+                    "control-plane" in self.new_nodes)
+                graph.groups.append(group)
+                band.append(group.id)
+                if self.lb and pool.has("kube-apiserver"):
+                    self.edge(self.lb, "cp_rest_box", "lb", "load-balancer", "kube-apiserver")
+                continue
+            gid, label = spec
+            group = GGroup(gid, label, "control-plane",
+                           highlighted="control-plane" in self.new_nodes)
+            for name in pool.components:
+                sub = ""
+                if name in LEADER_ELECTED and pool.count > 1:
+                    # One possible state: each of them elects its own leader.
+                    sub = _("leader") if index == 0 else _("standby")
+                group.nodes.append(self.node(gid, name, sub=sub, standby=bool(sub) and index > 0))
             graph.groups.append(group)
-            cp_band.append(group.id)
-            if lb_id and cluster.control_plane.has("kube-apiserver"):
-                graph.edges.append(GEdge(lb_id, "cp_rest_box", "lb", "6443"))
-            continue
-        gid, label = spec
-        group = GGroup(gid, label, "control-plane", highlighted="control-plane" in new_nodes)
-        for name in cluster.control_plane.components:
-            leader = name in ("kube-scheduler", "kube-controller-manager",
-                              "cloud-controller-manager")
-            sub = ""
-            if leader and cluster.control_plane.count > 1:
-                sub = _("leader") if index == 0 else _("standby")
-            group.nodes.append(comp_node(gid, name, sub=sub, standby=bool(sub) and index > 0))
-        graph.groups.append(group)
-        cp_band.append(gid)
-        ids = {n.component: n.id for n in group.nodes}
-        api = ids.get("kube-apiserver")
-        if api:
-            first_api = first_api or api
-            if lb_id:
-                graph.edges.append(GEdge(lb_id, api, "lb", "6443"))
-            if "etcd" in ids:
-                graph.edges.append(GEdge(api, ids["etcd"], "etcd", "2379"))
-            for name in ("kube-scheduler", "kube-controller-manager", "cloud-controller-manager",
-                         "kubelet"):
-                if name in ids:
-                    graph.edges.append(GEdge(ids[name], api, "local"))
-    # Stacked etcd peers: one undirected edge per pair of drawn members.
-    members = [f"{g.id}_etcd" for g in graph.groups
-               if g.kind == "control-plane" and any(n.component == "etcd" for n in g.nodes)]
-    if cluster.etcd is EtcdTopology.EXTERNAL:
-        etcd_band: list[str] = []
+            band.append(gid)
+            ids = {n.component: n.id for n in group.nodes}
+            api = ids.get("kube-apiserver")
+            if api:
+                self.apis.append(api)
+                if self.lb:
+                    self.edge(self.lb, api, "lb", "load-balancer", "kube-apiserver")
+                if "etcd" in ids:
+                    self.edge(api, ids["etcd"], "etcd", "kube-apiserver", "etcd")
+            for name, node_id in ids.items():
+                local = (name in LEADER_ELECTED or (name == "kubelet" and cluster.kubelet_local)
+                         or (name == "kube-proxy" and cluster.is_k3s))
+                if local and api:
+                    self.edge(node_id, api, "local", name, "kube-apiserver")
+                elif name in AGENTS:
+                    later.append((node_id, name))
+        return band, later
+
+    def external_etcd(self) -> list[str]:
+        cluster, graph, _ = self.cluster, self.graph, self._
+        band: list[str] = []
+        members: list[str] = []
         for spec in _node_ids("etcd", cluster.external_etcd_members):
             if spec is None:
                 rest = cluster.external_etcd_members - SHOWN
                 group = _collapsed("etcd", cluster.external_etcd_members, _.n(
                     "{n} more member", "{n} more members", rest).format(n=rest))
                 graph.groups.append(group)
-                etcd_band.append(group.id)
+                band.append(group.id)
                 continue
             gid, label = spec
-            group = GGroup(gid, label, "etcd-host", highlighted="etcd" in new_nodes)
-            group.nodes.append(comp_node(gid, "etcd"))
+            group = GGroup(gid, label, "etcd-host", highlighted="etcd" in self.new_nodes)
+            group.nodes.extend(self.node(gid, name) for name in cluster.etcd_host)
             graph.groups.append(group)
-            etcd_band.append(gid)
-            members.append(group.nodes[0].id)
-        graph.bands.append(etcd_band)
-        apis = [n.id for g in graph.groups if g.kind == "control-plane" for n in g.nodes
-                if n.component == "kube-apiserver"]
+            band.append(gid)
+            members.append(f"{gid}_etcd")
+        graph.bands.append(band)
         for member in members:
-            for api in apis:
-                graph.edges.append(GEdge(api, member, "etcd", "2379"))
-    for i, tail in enumerate(members):
-        for head in members[i + 1:]:
-            graph.edges.append(GEdge(tail, head, "peer", "2380"))
-    graph.bands.append(cp_band)
+            for api in self.apis:
+                self.edge(api, member, "etcd", "kube-apiserver", "etcd")
+        return members
 
-    # Everything that reaches "the API" from outside the control plane.
-    api_entry = lb_id or first_api
-    worker_band: list[str] = []
-    for spec in _node_ids("worker", cluster.workers.count):
-        if spec is None:
-            rest = cluster.workers.count - SHOWN
-            group = _collapsed("worker", cluster.workers.count, _.n(
-                "{n} more worker like worker-1", "{n} more workers like worker-1", rest
-            ).format(n=rest), "workers" in new_nodes)
+    def workers(self) -> list[str]:
+        cluster, graph, _ = self.cluster, self.graph, self._
+        band: list[str] = []
+        pool = cluster.workers
+        for spec in _node_ids("worker", pool.count):
+            if spec is None:
+                rest = pool.count - SHOWN
+                group = _collapsed("worker", pool.count, _.n(
+                    "{n} more worker like worker-1", "{n} more workers like worker-1", rest
+                ).format(n=rest), "workers" in self.new_nodes)
+                graph.groups.append(group)
+                band.append(group.id)
+                if pool.components:
+                    self.agent_link("worker_rest_box", "kubelet")
+                continue
+            gid, label = spec
+            group = GGroup(gid, label, "worker", highlighted="workers" in self.new_nodes)
+            group.nodes.extend(self.node(gid, name) for name in pool.components)
             graph.groups.append(group)
-            worker_band.append(group.id)
-            if api_entry and cluster.workers.components:
-                graph.edges.append(GEdge("worker_rest_box", api_entry, "api", "6443"))
-            continue
-        gid, label = spec
-        group = GGroup(gid, label, "worker", highlighted="workers" in new_nodes)
-        for name in cluster.workers.components:
-            group.nodes.append(comp_node(gid, name))
-        graph.groups.append(group)
-        worker_band.append(gid)
-        for node in group.nodes:
-            if node.component in ("kubelet", "kube-proxy", "kubectl") and api_entry:
-                graph.edges.append(GEdge(node.id, api_entry, "api", "6443"))
-    # kube-proxy on control-plane nodes uses the cluster endpoint as well.
-    for group in graph.groups:
-        if group.kind == "control-plane":
+            band.append(gid)
             for node in group.nodes:
-                if node.component in ("kube-proxy", "kubectl") and api_entry:
-                    graph.edges.append(GEdge(node.id, api_entry, "api", "6443"))
-    if worker_band:
-        graph.entry_at = len(graph.bands)
-    graph.bands.append(worker_band)
+                if node.component in AGENTS:
+                    self.agent_link(node.id, node.component)
+        return band
 
-    if cluster.addons:
-        group = GGroup("addons", _("add-ons (Pods on any node)"), "addons")
+    def agent_link(self, tail: str, component: str) -> None:
+        """A worker's way to the API: a k3s server for k3s agents, else the endpoint."""
+        if self.cluster.is_k3s and self.apis and component != "kubectl":
+            self.edge(tail, self.apis[0], "api", component, "kube-apiserver")
+        else:
+            self.to_endpoint(tail, component)
+
+    def addons(self) -> None:
+        cluster, graph, _ = self.cluster, self.graph, self._
+        if not cluster.addons:
+            return
+        where = {"coredns": _("Deployment"), "cni": _("agent on every node")}
+        group = GGroup("addons", _("add-ons"), "addons")
         for name in cluster.addons:
-            group.nodes.append(comp_node("addons", name))
-            if api_entry:
-                graph.edges.append(GEdge(f"addons_{name}", api_entry, "api"))
+            node = self.node("addons", name, sub=where.get(name, ""))
+            group.nodes.append(node)
+            if self.apis:
+                # Pods reach the API through the kubernetes Service, which kube-proxy (or
+                # the CNI's replacement) sends to an API server: never the load balancer.
+                self.edge(node.id, self.apis[0], "service", name, "kube-apiserver")
         graph.groups.append(group)
         graph.bands.append([group.id])
-    if not worker_band:
-        graph.entry_at = len(graph.bands)  # no workers: the entry comes last
 
-    for name in cluster.clients:
-        node = comp_node("client", name)
-        graph.clients.append(node)
-        if api_entry:
-            graph.edges.append(GEdge(node.id, api_entry, "api", "6443"))
-    return graph
 
+def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = frozenset(),
+                new_nodes: frozenset[str] = frozenset()) -> Graph:
+    """``highlight`` names components to emphasise, ``new_nodes`` pool names (control-plane,
+    workers, etcd) whose machines are new in this step."""
+    return _Builder(cluster, _, highlight, new_nodes).build()

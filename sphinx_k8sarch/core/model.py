@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .vocabulary import CLIENTS_DEFAULT, EtcdTopology
+from .vocabulary import (
+    CLIENTS_DEFAULT,
+    DISTRIBUTIONS,
+    ETCD_HOST_DEFAULT,
+    KUBELET_LOCAL_FROM,
+    KUBERNETES_CURRENT,
+    EtcdTopology,
+)
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,15 @@ class Cluster:
     #: Where the state is kept when it is not in etcd (k3s keeps a single server's state in
     #: SQLite, or any server's in an SQL database, through kine); empty with etcd.
     datastore: str = ""
+    #: The Kubernetes release (major, minor) the figure shows.
+    version: tuple[int, int] = KUBERNETES_CURRENT
+    #: kubeadm (also under kind and Cluster API) or k3s (k3d).
+    distribution: str = DISTRIBUTIONS[0]
+    #: What each external etcd host runs.
+    etcd_host: tuple[str, ...] = ETCD_HOST_DEFAULT
+    #: Keys the source did not state and that were drawn with a default (a kubeadm file's
+    #: node counts): findings do not report them as facts about the cluster.
+    assumed: frozenset[str] = frozenset()
     #: (component or machine name, target) pairs from ``links:``, sorted by name; a target
     #: is an http(s) URL, ``ref:label``, ``doc:path`` or a bare label.
     links: tuple[tuple[str, str], ...] = ()
@@ -49,6 +65,20 @@ class Cluster:
         return self.control_plane.count if self.control_plane.has("etcd") else 0
 
     @property
+    def is_k3s(self) -> bool:
+        return self.distribution == "k3s"
+
+    @property
+    def kubelet_local(self) -> bool:
+        """Does the kubelet of a control-plane node talk to its local API server? k3s:
+        always; kubeadm: from 1.33 (ControlPlaneKubeletLocalMode), the endpoint before."""
+        return self.is_k3s or self.version >= KUBELET_LOCAL_FROM
+
+    @property
+    def version_text(self) -> str:
+        return f"{self.version[0]}.{self.version[1]}"
+
+    @property
     def apiservers(self) -> int:
         return self.control_plane.count if self.control_plane.has("kube-apiserver") else 0
 
@@ -61,7 +91,7 @@ class Cluster:
             seen |= set(self.workers.components)
         seen |= set(self.clients) | set(self.addons)
         if self.etcd is EtcdTopology.EXTERNAL and self.external_etcd_members:
-            seen.add("etcd")
+            seen |= set(self.etcd_host)
         if self.has_lb:
             seen.add("load-balancer")
         return tuple(sorted(seen, key=lambda c: ORDER.get(c, len(ORDER))))

@@ -34,9 +34,12 @@ from .vocabulary import (
     ADDONS,
     CONTROL_PLANE_DEFAULT,
     DEFAULTS,
+    DISTRIBUTIONS,
+    ETCD_HOST_DEFAULT,
     ETCD_KEYS,
     EXTERNAL_MEMBERS_DEFAULT,
     KEYS,
+    KUBERNETES_VERSION,
     LB_KINDS,
     LB_LABEL_MAX,
     LIMITS,
@@ -189,10 +192,17 @@ def _etcd() -> dict[str, Any]:
                                      "best quorum."),
                         "default": EXTERNAL_MEMBERS_DEFAULT,
                     },
+                    "components": _list_of(
+                        "component", "What each external etcd host runs; etcd at least.",
+                        "What each external etcd host runs, etcd at least. The default "
+                        f"follows kubeadm's recipe, which starts etcd as a static Pod: "
+                        f"{_md_list(ETCD_HOST_DEFAULT)}. Only with `topology: external`.",
+                        list(ETCD_HOST_DEFAULT), [list(ETCD_HOST_DEFAULT), ["etcd"]]),
                 },
                 "additionalProperties": False,
-                # Stacked etcd (also the default topology) has no member count of its own.
-                "if": {"required": ["members"]},
+                # Stacked etcd (also the default topology) has no member count or host
+                # components of its own.
+                "if": {"anyOf": [{"required": ["members"]}, {"required": ["components"]}]},
                 "then": {
                     "required": ["topology"],
                     "properties": {"topology": {"pattern": caseless_pattern([external])}},
@@ -332,6 +342,33 @@ def _properties() -> dict[str, dict[str, Any]]:
             "addon", f"Cluster add-ons to draw: {', '.join(ADDONS)} or a part of them.",
             f"Cluster add-ons to draw: {_md_list(ADDONS)} or a part of them (aliases such "
             "as `dns` or `calico` work).", DEFAULTS["addons"], [list(ADDONS)]),
+        "kubernetes-version": {
+            "type": "string",
+            "pattern": KUBERNETES_VERSION.pattern,
+            "patternErrorMessage": "Use a release such as 1.33 or v1.33.2, in quotes.",
+            **_described(
+                "The Kubernetes release the figure shows, such as 1.33 or v1.33.2 (in "
+                "quotes). It decides what the kubelet of a control-plane node talks to.",
+                "The Kubernetes release the figure shows, such as `\"1.33\"` or "
+                "`v1.33.2` (quote it: YAML reads an unquoted `1.30` as the number 1.3). "
+                "From 1.33 kubeadm points the kubelet of a control-plane node at the local "
+                "API server; before, at the cluster endpoint."),
+            "default": DEFAULTS["kubernetes-version"],
+            "examples": ["1.32", "v1.33.2"],
+        },
+        "distribution": {
+            "type": "string",
+            **_described(f"How the cluster is built: {', '.join(DISTRIBUTIONS)} (any case).",
+                         f"How the cluster is built: {_md_list(DISTRIBUTIONS)} (any case). "
+                         "In k3s the servers' agents talk to their own server and agents "
+                         "spread over every server; kubeadm nodes use the cluster endpoint."),
+            "anyOf": [
+                {"enum": list(DISTRIBUTIONS)},
+                {"pattern": caseless_pattern(DISTRIBUTIONS),
+                 "patternErrorMessage": f"Use {' or '.join(DISTRIBUTIONS)}."},
+            ],
+            "default": DEFAULTS["distribution"],
+        },
         "datastore": _datastore(),
         "links": _links(),
     }

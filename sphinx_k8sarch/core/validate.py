@@ -16,6 +16,8 @@ from .vocabulary import (
     CLIENTS_DEFAULT,
     CONTROL_PLANE_DEFAULT,
     DEFAULTS,
+    DISTRIBUTIONS,
+    ETCD_HOST_DEFAULT,
     ETCD_KEYS,
     EXTERNAL_MEMBERS_DEFAULT,
     KEYS,
@@ -32,6 +34,7 @@ from .vocabulary import (
     WORKER_DEFAULT,
     EtcdTopology,
     link_scheme,
+    parse_version,
 )
 from .yamlspec import Loaded, Path
 
@@ -112,7 +115,7 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
                     f"title is {len(spec_title)} characters long; the limit is {TITLE_MAX}")
         spec_title = ""
 
-    etcd, members = _etcd(check, data.get("etcd", DEFAULTS["etcd"]))
+    etcd, members, etcd_host = _etcd(check, data.get("etcd", DEFAULTS["etcd"]))
     cp_default = tuple(c for c in CONTROL_PLANE_DEFAULT
                        if not (c == "etcd" and etcd is EtcdTopology.EXTERNAL))
     control_plane = _pool(check, data.get("control-plane", DEFAULTS["control-plane"]),
@@ -141,7 +144,8 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
             check.error(("addons", index), Subtype.VALUE,
                         f"{name!r} is not an add-on; add-ons are {', '.join(ADDONS)}")
     for index, name in enumerate(clients or []):
-        if name not in CLIENTS_DEFAULT:
+        # kubectl is a client; the load balancer is outside the cluster too.
+        if comp.CATALOG[name].role not in (comp.Role.CLIENT, comp.Role.INFRA):
             check.warn(("clients", index), Subtype.PLACEMENT,
                        f"{name} runs inside the cluster, not as a client outside it")
 
@@ -187,14 +191,25 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
                     "datastore names where the state is kept instead of etcd, but this cluster "
                     "has etcd; leave etcd out of the control-plane components to use it")
 
+    version = _version(check, data.get("kubernetes-version", DEFAULTS["kubernetes-version"]))
+    distribution = data.get("distribution", DEFAULTS["distribution"])
+    if not isinstance(distribution, str) or distribution.lower() not in DISTRIBUTIONS:
+        check.error(("distribution",), Subtype.VALUE,
+                    f"distribution must be one of {', '.join(DISTRIBUTIONS)}, not "
+                    f"{describe_value(distribution)}")
+        distribution = DEFAULTS["distribution"]
+    distribution = distribution.lower()
+
     links, link_keys = _links(check, data.get("links"), {
         "cp": control_plane.count if control_plane else 0,
         "worker": workers.count if workers else 0,
         "etcd": members if etcd is EtcdTopology.EXTERNAL else 0})
 
-    if check.found.failed or None in (control_plane, workers, clients, addons, etcd):
+    if check.found.failed or None in (control_plane, workers, clients, addons, etcd, etcd_host,
+                                      version):
         return None, check.diagnostics
     assert control_plane is not None and workers is not None and etcd is not None
+    assert etcd_host is not None and version is not None
     lines = {key: loaded.lines[(key,)] for key in KEYS if (key,) in loaded.lines}
     # Each link's own line, for the warning when Sphinx cannot resolve its target.
     lines.update({f"links:{name}": loaded.line(("links", raw)) for name, raw in link_keys})
@@ -209,10 +224,29 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
         runtime=runtime,
         addons=tuple(addons or ()),
         datastore=datastore,
+        version=version,
+        distribution=distribution,
+        etcd_host=etcd_host,
+        assumed=loaded.assumed,
         links=links,
         lines=lines,
     )
     return cluster, check.diagnostics
+
+
+def _version(check: _Checker, value: Any) -> tuple[int, int] | None:
+    """``kubernetes-version`` → (1, minor)."""
+    if isinstance(value, float):
+        check.error(("kubernetes-version",), Subtype.TYPE,
+                    f"kubernetes-version must be text: write it in quotes, such as "
+                    f"'{value}', as YAML reads an unquoted 1.30 as the number 1.3")
+        return None
+    parsed = parse_version(value) if isinstance(value, str) else None
+    if parsed is None:
+        check.error(("kubernetes-version",), Subtype.VALUE,
+                    f"kubernetes-version must be a release such as '1.33' or 'v1.33.2', not "
+                    f"{describe_value(value)}")
+    return parsed
 
 
 def _links(check: _Checker, value: Any, machines: dict[str, int]
@@ -296,7 +330,9 @@ def _pool(check: _Checker, value: Any, key: str, default: tuple[str, ...]) -> Po
     return Pool(count, tuple(names))
 
 
-def _etcd(check: _Checker, value: Any) -> tuple[EtcdTopology | None, int]:
+def _etcd(check: _Checker, value: Any
+          ) -> tuple[EtcdTopology | None, int, tuple[str, ...] | None]:
+    """The topology, the external member count and what each external etcd host runs."""
     path: Path = ("etcd",)
     members: Any = EXTERNAL_MEMBERS_DEFAULT
     if isinstance(value, dict):
@@ -310,16 +346,29 @@ def _etcd(check: _Checker, value: Any) -> tuple[EtcdTopology | None, int]:
     if not isinstance(topology, str) or topology.lower() not in tuple(EtcdTopology):
         check.error(path_t, Subtype.VALUE,
                     f"etcd topology must be 'stacked' or 'external', not {describe_value(topology)}")
-        return None, 0
+        return None, 0, None
     kind = EtcdTopology(topology.lower())
     if kind is EtcdTopology.STACKED:
-        if isinstance(value, dict) and "members" in value:
-            check.error((*path, "members"), Subtype.VALUE,
-                        "stacked etcd has one member per control-plane node; set the "
-                        "control-plane count instead of members")
-            return None, 0
-        return kind, 0
+        for key, why in (("members", "set the control-plane count instead of members"),
+                         ("components", "list them under control-plane components")):
+            if isinstance(value, dict) and key in value:
+                check.error((*path, key), Subtype.VALUE,
+                            f"stacked etcd has one member per control-plane node; {why}")
+                return None, 0, None
+        return kind, 0, ETCD_HOST_DEFAULT
     count = check.count(members, (*path, "members"), "external etcd members", LIMITS["members"])
+    host: tuple[str, ...] | None = ETCD_HOST_DEFAULT
+    if isinstance(value, dict) and "components" in value:
+        names = check.names(value["components"], (*path, "components"), "etcd components")
+        host = tuple(names) if names is not None else None
+        if names is not None and "etcd" not in names:
+            check.error((*path, "components"), Subtype.VALUE,
+                        "external etcd hosts run etcd; add it to their components")
+            host = None
+        for name in names or []:
+            if name != "etcd" and comp.CATALOG[name].role is not comp.Role.NODE:
+                check.warn((*path, "components"), Subtype.PLACEMENT,
+                           f"{name} does not run on an external etcd host")
     if count is None:
-        return None, 0
-    return kind, count
+        return None, 0, None
+    return kind, count, host

@@ -49,6 +49,18 @@ RUNTIME_FLAVOURS = {"containerd": "containerd", "cri-o": "cri-o", "crio": "cri-o
 LB_KINDS = ("none", "haproxy", "keepalived", "kube-vip", "cloud")
 #: Where clients are drawn when the spec says nothing.
 CLIENTS_DEFAULT = ("kubectl",)
+#: What an external etcd host runs: kubeadm's recipe for an external etcd cluster starts
+#: etcd as a static Pod, so the host also runs a kubelet and a container runtime.
+ETCD_HOST_DEFAULT = ("etcd", "kubelet", "container-runtime")
+#: How the cluster was built: kubeadm (kind and Cluster API use it too) or k3s (k3d).
+DISTRIBUTIONS = ("kubeadm", "k3s")
+#: The newest Kubernetes minor release, the default of ``kubernetes-version`` (v1.36,
+#: released 2026-04-22: https://kubernetes.io/blog/2026/04/22/kubernetes-v1-36-release/).
+KUBERNETES_CURRENT = (1, 36)
+#: From this release kubeadm points the kubelet of a control-plane node at the local API
+#: server (feature gate ControlPlaneKubeletLocalMode, on by default from 1.33; KEP-4471);
+#: before, it used the cluster endpoint.
+KUBELET_LOCAL_FROM = (1, 33)
 
 #: (lowest, highest) of each count.
 LIMITS = {"control-plane": (1, 99), "workers": (0, 10_000), "members": (1, 15)}
@@ -71,6 +83,10 @@ SPEC_KEYS = (
     Key("clients", list(CLIENTS_DEFAULT), "components outside the cluster"),
     Key("runtime", RUNTIMES[0], "{runtimes}"),
     Key("addons", [], "``[coredns, cni]`` or a part of it"),
+    Key("kubernetes-version", f"{KUBERNETES_CURRENT[0]}.{KUBERNETES_CURRENT[1]}",
+        "a Kubernetes release such as ``1.32`` or ``v1.32.4``; what the kubelet of a "
+        "control-plane node talks to depends on it"),
+    Key("distribution", DISTRIBUTIONS[0], "{distributions}: how the cluster is built"),
     Key("datastore", None,
         "where the state is kept when no etcd is drawn, e.g. ``SQLite`` (k3s)"),
     Key("links", None,
@@ -81,7 +97,11 @@ KEYS = tuple(key.name for key in SPEC_KEYS)
 DEFAULTS: dict[str, Any] = {key.name: key.default for key in SPEC_KEYS
                             if key.default is not None}
 POOL_KEYS = ("count", "components")
-ETCD_KEYS = ("topology", "members")
+ETCD_KEYS = ("topology", "members", "components")
+#: ``kubernetes-version``: ``1.33``, ``v1.33`` or ``v1.33.2`` (a patch or pre-release part
+#: is accepted and ignored).
+KUBERNETES_VERSION = re.compile(
+    r"^v?(1)\.([0-9]{1,3})(?:\.[0-9]{1,4})?(?:[-+][0-9A-Za-z.+-]*)?$")
 #: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3.
 MACHINE = re.compile(r"^(cp|worker|etcd)-([1-9][0-9]{0,5})$")
 
@@ -91,7 +111,14 @@ def key_takes(key: Key) -> str:
     limits = LIMITS.get("members" if key.name == "etcd" else key.name, (0, 0))
     return key.takes.format(low=limits[0], high=limits[1],
                             lb_kinds=", ".join(f"``{k}``" for k in LB_KINDS),
-                            runtimes=" or ".join(f"``{r}``" for r in RUNTIMES))
+                            runtimes=" or ".join(f"``{r}``" for r in RUNTIMES),
+                            distributions=" or ".join(f"``{d}``" for d in DISTRIBUTIONS))
+
+
+def parse_version(text: str) -> tuple[int, int] | None:
+    """``v1.33.2`` → (1, 33); None when it is not a Kubernetes release."""
+    match = KUBERNETES_VERSION.fullmatch(text.strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 # -- links -----------------------------------------------------------------------------------
@@ -126,7 +153,7 @@ def link_target(target: str) -> tuple[str, str]:
 # -- input -----------------------------------------------------------------------------------
 
 #: Input formats: ``auto`` tells them apart by ``apiVersion`` and ``kind``.
-FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d")
+FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d", "capi")
 #: A directive argument with one of these suffixes (and no spaces) names a spec file.
 SPEC_SUFFIXES = (".yaml", ".yml")
 

@@ -78,6 +78,8 @@ class Loaded:
 
     data: Any = None
     lines: dict[Path, int] = field(default_factory=dict)
+    #: Spec keys an importer filled in without the file saying so (kubeadm's node counts).
+    assumed: frozenset[str] = frozenset()
 
     def line(self, path: Path) -> int:
         """Line of ``path``, falling back to its closest ancestor, then line 1."""

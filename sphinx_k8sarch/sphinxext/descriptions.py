@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..core import components as comp
+from ..core.describe import Note
 from ..core.i18n import N_, Translator
 from .nodes import k8sarch_descriptions
 
@@ -27,14 +28,19 @@ _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 TABLE_WIDTHS = (14, 18, 36, 20, 12)
 
 
-def fields(component: str, _: Translator) -> list[tuple[str, str]]:
-    """(label, text) of each description field, translated."""
+def fields(component: str, _: Translator, notes: list[Note] | None = None
+           ) -> list[tuple[str, str]]:
+    """(label, text) of each description field, translated; ``notes`` add this cluster's
+    own sentences to a field."""
     info = comp.CATALOG[component]
-    return [(_(label), _(text)) for label, text in (
-        (N_("Where it runs"), info.where),
-        (N_("What it does"), info.what),
-        (N_("Talks to"), info.talks),
-        (N_("Port"), info.port),
+    extra: dict[str, list[str]] = {}
+    for field, msgid, values in notes or []:
+        extra.setdefault(field, []).append(_(msgid).format(**values))
+    return [(_(label), " ".join([_(text), *extra.get(key, [])])) for key, label, text in (
+        ("where", N_("Where it runs"), info.where),
+        ("what", N_("What it does"), info.what),
+        ("talks", N_("Talks to"), info.talks),
+        ("port", N_("Port"), info.port),
     )]
 
 
@@ -46,6 +52,7 @@ class _Builder:
         self.source, self.line = node.source, node.line
         self._ = Translator(node["lang"])
         self.curly = curly
+        self.notes: dict[str, list[Note]] = node.get("notes", {})
 
     def located(self, node: nodes.Element) -> Any:
         node.source, node.line = self.source, self.line
@@ -66,7 +73,7 @@ class _Builder:
             term = self.located(nodes.term("", "", nodes.literal(shown, shown),
                                            ids=[anchors[component]]))
             field_list = nodes.field_list()
-            for label, value in fields(component, self._):
+            for label, value in fields(component, self._, self.notes.get(component)):
                 field_list += nodes.field("", nodes.field_name(label, label),
                                           nodes.field_body("", self.para(value)))
             # The same catalog text stands under every diagram: kept out of the search
@@ -90,7 +97,7 @@ class _Builder:
         for component, shown in items:
             row = nodes.row(ids=[anchors[component]])
             row += nodes.entry("", self.literal(shown))
-            for _label, value in fields(component, self._):
+            for _label, value in fields(component, self._, self.notes.get(component)):
                 row += nodes.entry("", self.para(value), classes=["no-search"])
             body += row
         group += body

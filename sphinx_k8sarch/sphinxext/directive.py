@@ -15,7 +15,7 @@ from sphinx.ext.graphviz import align_spec, figure_wrapper
 from sphinx.util.docutils import SphinxDirective
 
 from ..core import components as comp
-from ..core.describe import alt_text, topology_lines
+from ..core.describe import alt_text, component_notes, topology_lines
 from ..core.diagnostics import Severity, Subtype
 from ..core.dot import to_dot
 from ..core.extends import difference
@@ -278,7 +278,8 @@ class K8sClusterDirective(SphinxDirective):
                       for note in dict.fromkeys(auto + [n for n in notes if n in NOTES]))
         if style != "none" and to_describe:
             descriptions = placeholder({c: self._term(c, cluster) for c in to_describe},
-                                       anchors, style, _.lang, self.lineno)
+                                       anchors, style, _.lang, self.lineno,
+                                       component_notes(cluster))
             self.set_source_info(descriptions)
             result.append(descriptions)
         container = nodes.container("", *result, classes=["k8sarch"])

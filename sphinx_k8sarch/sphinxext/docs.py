@@ -17,6 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..core import components, diagnostics
 from ..core.findings import NOTES
 from ..core.i18n import Translator
+from ..core.vocabulary import SPEC_KEYS, key_takes
 from .config import K8sArchConfig
 from .directive import OPTION_DOCS, K8sClusterDirective
 
@@ -116,6 +117,43 @@ class ComponentsTable(_TableDirective):
                  Translator("en")(c.port)] for c in components.CATALOG.values()]
 
 
+class ConversationsTable(_TableDirective):
+    """Every conversation the diagram can draw, from the catalog the graph reads."""
+
+    headers = ("From", "To", "Port", "Protocol", "Route", "Source")
+    widths = (16, 16, 8, 10, 38, 12)
+
+    def rows(self) -> list[list[str]]:
+        _ = Translator("en")
+        return [[f"``{t.source}``", f"``{t.target}``", t.port, t.protocol, _(t.route),
+                 f"`{_source_name(t.url)} <{t.url}>`__"] for t in components.TALKS]
+
+
+def _source_name(url: str) -> str:
+    """A short name for a source URL: its host and last path segment."""
+    host = url.split("//", 1)[-1].split("/", 1)[0]
+    last = [part for part in url.split("/")[3:] if part][-1:] or [host]
+    return f"{host}: {last[0]}" if last[0] != host else host
+
+
+class SpecKeysTable(_TableDirective):
+    """The spec's top-level keys: what each takes and its default, from the vocabulary."""
+
+    headers = ("Key", "Value", "Default")
+    widths = (20, 60, 20)
+
+    def rows(self) -> list[list[str]]:
+        return [[f"``{key.name}``", key_takes(key),
+                 f"``{_yaml(key.default)}``" if key.default is not None else "–"]
+                for key in SPEC_KEYS]
+
+
+def _yaml(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
+
 class NotesTable(_TableDirective):
     headers = ("Note", "Silences", "Text (English)")
     widths = (20, 20, 60)
@@ -131,4 +169,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("k8sarch-warnings", WarningsTable)
     app.add_directive("k8sarch-components", ComponentsTable)
     app.add_directive("k8sarch-notes", NotesTable)
+    app.add_directive("k8sarch-conversations", ConversationsTable)
+    app.add_directive("k8sarch-spec-keys", SpecKeysTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from ..core.describe import Note
+
 
 class k8sarch_diagram(nodes.General, nodes.Element):  # noqa: N801 - docutils convention
     """Attributes: ``dot`` (screen DOT; :func:`~.dot.print_variant` derives the raster/PDF one),
@@ -21,12 +23,15 @@ class k8sarch_link(nodes.Inline, nodes.Element):  # noqa: N801
 class k8sarch_descriptions(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the component descriptions under a diagram, expanded when the page
     is written (:mod:`.descriptions`). Attributes: ``items`` ((component, shown name)
-    pairs), ``anchors`` (component → id), ``style`` (list or table), ``lang``, ``lineno``
-    (the directive's line, with which the domain finds the nearest description)."""
+    pairs), ``anchors`` (component → id), ``style`` (list or table), ``lang``, ``notes``
+    (component → sentences this cluster adds, see :func:`~..core.describe.component_notes`),
+    ``lineno`` (the directive's line, with which the domain finds the nearest
+    description)."""
 
 
 def placeholder(terms: dict[str, str], anchors: dict[str, str], style: str, lang: str,
-                lineno: int) -> k8sarch_descriptions:
+                lineno: int, notes: dict[str, list[Note]]) -> k8sarch_descriptions:
     """``terms`` maps each component to describe, in order, to the name shown for it."""
     return k8sarch_descriptions(items=list(terms.items()), anchors=dict(anchors), style=style,
-                                lang=lang, lineno=lineno)
+                                lang=lang, lineno=lineno,
+                                notes={c: list(n) for c, n in notes.items() if c in terms})

@@ -1,4 +1,5 @@
-"""Import real cluster configuration files (kind, kubeadm, k3d) into the spec vocabulary.
+"""Import real cluster configuration files (kind, kubeadm, k3d, Cluster API) into the spec
+vocabulary.
 
 :func:`convert` loads a file, works out which tool wrote it (from ``apiVersion``/``kind``,
 or from an explicit format) and translates it, in the tool's own module, into spec data:
@@ -20,12 +21,21 @@ from types import ModuleType
 from ..diagnostics import Diagnostic, Severity, Subtype, closest, describe_value, did_you_mean
 from ..vocabulary import FORMATS
 from ..yamlspec import Loaded, load, load_all
-from . import k3d, kind, kubeadm
+from . import capi, k3d, kind, kubeadm
 from .common import ImportState, api_group
 
-#: The importer of each tool, by format name.
-TOOLS: dict[str, ModuleType] = {"kind": kind, "kubeadm": kubeadm, "k3d": k3d}
-GROUPS = {module.GROUP: name for name, module in TOOLS.items()}
+#: The importer of each tool, by format name. Each module has ``API_VERSIONS``
+#: (apiVersion → "" for a current version, or why an old one is still read, with a
+#: warning), ``KINDS`` (the document kinds it reads; ``STRICT_KINDS``: any other kind of
+#: its groups is an error, else skipped), ``STREAM`` (a file may hold several documents,
+#: others skipped with a warning), ``COMPANIONS`` (groups of
+#: documents that go with it and are skipped silently), ``SUPPORTED`` (for messages) and
+#: ``READS_COUNTS`` (it uses the node counts given as options) and ``convert(state,
+#: counts)``.
+TOOLS: dict[str, ModuleType] = {"kind": kind, "kubeadm": kubeadm, "k3d": k3d, "capi": capi}
+GROUPS = {api_group(api)[0]: name for name, module in TOOLS.items()
+          for api in module.API_VERSIONS}
+COMPANIONS = {group: name for name, module in TOOLS.items() for group in module.COMPANIONS}
 SUPPORTED = "supported: " + "; ".join(module.SUPPORTED for module in TOOLS.values())
 
 __all__ = ["FORMATS", "TOOLS", "convert"]
@@ -65,7 +75,7 @@ def convert(text: str, fmt: str = "auto", counts: Mapping[str, int] | None = Non
     if detected is None or state.failed:
         return None, detected or state.guess or fmt, sorted(state.diagnostics)
     loaded = TOOLS[detected].convert(state, counts)
-    if detected != "kubeadm":
+    if not TOOLS[detected].READS_COUNTS:
         state.ignored_counts(counts, loaded, f"a {detected} configuration")
     if state.failed:
         return None, detected, sorted(state.diagnostics)
@@ -116,13 +126,14 @@ def _detect(self: ImportState, fmt: str) -> str | None:
         if tool is None:
             return None
         tools.append((doc, tool))
-    main = [(doc, tool) for doc, tool in tools if tool in GROUPS.values()]
+    main = [(doc, tool) for doc, tool in tools if tool in TOOLS]
     foreign = [doc for doc, tool in tools if tool == "foreign"]
+    companions = [tool.partition(":")[2] for _, tool in tools if tool.startswith("companion:")]
     if main:
         doc, detected = main[0]
-    elif any(tool == "companion" for _, tool in tools):
-        # Only KubeletConfiguration / KubeProxyConfiguration documents: kubeadm's.
-        doc, detected = tools[0][0], "kubeadm"
+    elif companions:
+        # Only documents that go with a tool (KubeletConfiguration: kubeadm's).
+        doc, detected = tools[0][0], companions[0]
     else:
         doc = foreign[0]
         data = doc.data
@@ -142,17 +153,19 @@ def _detect(self: ImportState, fmt: str) -> str | None:
                        f"a {tool} document in a {detected} file; one file describes one "
                        "cluster")
             return None
-    if detected == "kubeadm":
+    if TOOLS[detected].STREAM:
         for other in foreign:
             self.field(other.line(("apiVersion",)),
-                      f"apiVersion {other.data['apiVersion']} is not a kubeadm "
-                      "configuration; this document is skipped, as kubeadm does")
+                       f"apiVersion {other.data['apiVersion']} is not a {detected} "
+                       f"configuration; this document is skipped, as {detected} does")
     return detected
 
+
 def _tool(self: ImportState, doc: Loaded, fmt: str) -> str | None:
-    """The tool of one document: kind, kubeadm, k3d, "companion" for kubelet /
-    kube-proxy configurations, "foreign" for another apiVersion; None after reporting
-    why it cannot be read."""
+    """The tool of one document (kind, kubeadm, k3d, capi), ``companion:<tool>`` for a
+    document that goes with a tool and is skipped (a KubeletConfiguration in a kubeadm
+    stream), "foreign" for another apiVersion; None after reporting why it cannot be
+    read."""
     data = doc.data
     if not isinstance(data, dict):
         self.error(doc.line(()), Subtype.TYPE,
@@ -166,31 +179,40 @@ def _tool(self: ImportState, doc: Loaded, fmt: str) -> str | None:
         asked = (f"format {fmt!r} was asked for, but " if fmt != "auto" else "")
         self.error(doc.line(where), Subtype.IMPORT,
                    f"{asked}this document has no apiVersion, so it is not a kind, "
-                   f"kubeadm or k3d configuration ({SUPPORTED})")
+                   f"kubeadm, k3d or Cluster API configuration ({SUPPORTED})")
         return None
     if not isinstance(api, str) or not api.strip():
         self.error(doc.line(("apiVersion",)), Subtype.TYPE,
                    f"apiVersion must be text such as kind.x-k8s.io/v1alpha4, not "
                    f"{describe_value(api)}")
         return None
-    group, version = api_group(api)
-    if group in kubeadm.COMPANIONS:
-        return "companion"
+    api = api.strip()
+    group = api_group(api)[0]
+    if group in COMPANIONS:
+        return f"companion:{COMPANIONS[group]}"
     tool = GROUPS.get(group)
     if tool is None:
         return "foreign"
     self.guess = self.guess or tool
-    versions = TOOLS[tool].VERSIONS
-    if version not in versions:
+    module = TOOLS[tool]
+    if api not in module.API_VERSIONS:
         self.error(doc.line(("apiVersion",)), Subtype.IMPORT,
                    f"{tool} apiVersion {api} is not supported; supported: "
-                   + ", ".join(f"{group}/{v}" for v in versions))
+                   + ", ".join(module.API_VERSIONS))
         return None
-    kinds = TOOLS[tool].KINDS
+    kinds = module.KINDS
     if kind not in kinds:
-        self.error(doc.line(("kind",)), Subtype.IMPORT,
-                   f"kind {kind!r} is not a {tool} configuration that can be imported "
-                   f"(expected {' or '.join(kinds)})"
-                   + did_you_mean(closest(kind, kinds)))
-        return None
+        if module.STRICT_KINDS:
+            self.error(doc.line(("kind",)), Subtype.IMPORT,
+                       f"kind {kind!r} is not a {tool} configuration that can be imported "
+                       f"(expected {' or '.join(kinds)})"
+                       + did_you_mean(closest(kind, kinds)))
+            return None
+        return f"companion:{tool}"
+    old = module.API_VERSIONS[api]
+    if old:
+        current = next(a for a, why in module.API_VERSIONS.items() if not why)
+        self.field(doc.line(("apiVersion",)),
+                   f"{api} is an old {tool} configuration version ({old}); it is read with "
+                   f"the fields that version has, but the current one is {current}")
     return tool

@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..diagnostics import Collector, Diagnostic, Subtype, closest, describe_value, did_you_mean
-from ..vocabulary import ADDONS, CLIENTS_DEFAULT, CONTROL_PLANE_DEFAULT, KEYS, WORKER_DEFAULT
+from ..vocabulary import (
+    ADDONS,
+    CLIENTS_DEFAULT,
+    CONTROL_PLANE_DEFAULT,
+    KEYS,
+    WORKER_DEFAULT,
+    parse_version,
+)
 from ..yamlspec import Loaded, Path
 
 
@@ -27,6 +34,13 @@ def api_group(api_version: str) -> tuple[str, str]:
     """``group/version`` → (group, version)."""
     group, _, version = api_version.strip().rpartition("/")
     return group, version
+
+
+def image_version(image: str) -> str | None:
+    """The Kubernetes release in an image tag (``rancher/k3s:v1.30.4-k3s1`` → ``1.30``)."""
+    tag = image.partition("@")[0].rpartition("/")[2].partition(":")[2]
+    parsed = parse_version(tag) if tag else None
+    return f"{parsed[0]}.{parsed[1]}" if parsed else None
 
 
 def is_count(value: Any) -> bool:
@@ -97,6 +111,8 @@ class Result:
     def __init__(self, doc: Loaded) -> None:
         self.data: dict[str, Any] = {}
         self.lines: dict[Path, int] = {(): doc.line(())}
+        #: Spec keys whose values the file does not state (see :attr:`Loaded.assumed`).
+        self.assumed: set[str] = set()
 
     def put(self, key: str, value: Any, line: int) -> None:
         self.data[key] = value
@@ -126,4 +142,4 @@ class Result:
         self.data.setdefault("runtime", "containerd")
         self.lines.setdefault(("addons",), self.lines[()])
         data = {key: self.data[key] for key in KEYS if key in self.data}
-        return Loaded(data, self.lines)
+        return Loaded(data, self.lines, frozenset(self.assumed))

@@ -1,5 +1,9 @@
-"""k3d ``Simple`` files (``k3d.io/v1alpha4`` and ``v1alpha5``); see
-docs/guide/formats/k3d.md for what is honoured, ignored and warned."""
+"""k3d ``Simple`` files (``k3d.io/v1alpha4`` and ``v1alpha5``, and the old ``v1alpha2`` and
+``v1alpha3``); see docs/guide/formats/k3d.md for what is honoured, ignored and warned.
+
+k3d builds k3s clusters: the servers' kubelet and kube-proxy talk to their own server,
+and an agent, given the first server's address by k3d, spreads its connections over every
+server itself; the serverlb container serves the host (kubectl, published ports)."""
 
 from __future__ import annotations
 
@@ -7,13 +11,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..diagnostics import Subtype, describe_value
-from ..yamlspec import Loaded
-from .common import ImportState, Result, is_count
+from ..yamlspec import Loaded, Path
+from .common import ImportState, Result, image_version, is_count
 
-GROUP = "k3d.io"
-VERSIONS = ("v1alpha4", "v1alpha5")
+API_VERSIONS = {
+    "k3d.io/v1alpha5": "",
+    "k3d.io/v1alpha4": "",
+    "k3d.io/v1alpha3": "k3d 5.0-5.2; the cluster name was still at the top level",
+    "k3d.io/v1alpha2": "k3d 4; k3s arguments were lists of text per role",
+}
 KINDS = ("Simple",)
-SUPPORTED = "k3d.io/v1alpha4 or v1alpha5 Simple"
+STRICT_KINDS = True
+STREAM = False
+READS_COUNTS = False
+COMPANIONS: tuple[str, ...] = ()
+SUPPORTED = "k3d.io/v1alpha5 or v1alpha4 (or the old v1alpha3, v1alpha2) Simple"
 #: The label of the load balancer container k3d puts in front of the servers.
 LB = "k3d serverlb"
 #: k3s ``--datastore-endpoint`` schemes that kine reaches, by the name the summary shows.
@@ -27,6 +39,12 @@ OPTIONS = ("k3d", "k3s", "kubeconfig", "runtime")
 OPTIONS_K3D = ("wait", "timeout", "disableLoadbalancer", "disableImageVolume",
                "disableRollback", "nodeHookActions", "loadbalancer")
 OPTIONS_K3S = ("extraArgs", "nodeLabels")
+#: Before v1alpha4 the name was at the top level; v1alpha2 also had container labels there
+#: and k3s arguments as plain lists per role.
+TOP_OLD = (*(k for k in TOP if k not in ("metadata", "hostAliases", "files")), "name",
+           "labels")
+OPTIONS_K3D_OLD = (*OPTIONS_K3D, "disableHostIPInjection")
+OPTIONS_K3S_V1ALPHA2 = ("extraServerArgs", "extraAgentArgs")
 #: k3s flags that reshape the servers in ways the spec cannot draw.
 UNDRAWN = ("--disable-etcd", "--disable-apiserver", "--disable-scheduler",
            "--disable-controller-manager", "--disable-agent", "--docker",
@@ -43,20 +61,29 @@ class _K3d:
     def __init__(self, state: ImportState) -> None:
         self.state = state
         self.doc = state.single("k3d")
+        self.version = str(self.doc.data.get("apiVersion", "")).strip().rpartition("/")[2]
 
     def convert(self) -> Loaded:
         state, doc = self.state, self.doc
         data: dict[Any, Any] = doc.data
         result = Result(doc)
         root = doc.line(())
-        state.unknown(doc, data, (), TOP, "k3d")
-        result.title(doc, ("metadata", "name"))
+        old = self.version in ("v1alpha2", "v1alpha3")
+        state.unknown(doc, data, (), TOP_OLD if old else TOP, "k3d")
+        result.title(doc, ("name",) if old else ("metadata", "name"))
+        result.put("distribution", "k3s", root)
+        image = data.get("image")
+        if isinstance(image, str) and image_version(image):
+            result.put("kubernetes-version", image_version(image), doc.line(("image",)))
         options = state.mapping(doc, ("options",), "options")
         state.unknown(doc, options, ("options",), OPTIONS, "k3d options")
         k3d = state.mapping(doc, ("options", "k3d"), "options.k3d")
-        state.unknown(doc, k3d, ("options", "k3d"), OPTIONS_K3D, "k3d options.k3d")
+        state.unknown(doc, k3d, ("options", "k3d"), OPTIONS_K3D_OLD if old else OPTIONS_K3D,
+                      "k3d options.k3d")
         k3s = state.mapping(doc, ("options", "k3s"), "options.k3s")
-        state.unknown(doc, k3s, ("options", "k3s"), OPTIONS_K3S, "k3d options.k3s")
+        state.unknown(doc, k3s, ("options", "k3s"),
+                      OPTIONS_K3S_V1ALPHA2 if self.version == "v1alpha2" else OPTIONS_K3S,
+                      "k3d options.k3s")
 
         servers = data.get("servers", 1)
         agents = data.get("agents", 0)
@@ -79,8 +106,8 @@ class _K3d:
         drop: set[str] = set()
         cluster_init: int | None = None
         datastore: tuple[str, int] | None = None
-        for index, name, value in self._args(k3s):
-            line = doc.line(("options", "k3s", "extraArgs", index))
+        for path, name, value in self._args(k3s):
+            line = doc.line(path)
             if name == "--cluster-init":
                 cluster_init = line
             elif name == "--datastore-endpoint":
@@ -98,7 +125,9 @@ class _K3d:
             value, line = datastore
             urls = [u.strip() for u in value.split(",") if u.strip()]
             if urls and all(u.startswith(("http://", "https://")) for u in urls):
-                result.put("etcd", {"topology": "external", "members": len(urls)}, line)
+                # etcd run outside k3d: nothing says a kubelet runs beside it.
+                result.put("etcd", {"topology": "external", "members": len(urls),
+                                    "components": ["etcd"]}, line)
                 result.lines[("etcd", "members")] = line
             else:
                 result.put("etcd", "stacked", line)
@@ -120,27 +149,32 @@ class _K3d:
                            "flag --cluster-init")
         return result.finish(servers, agents, drop)
 
-    def _args(self, k3s: dict[Any, Any]) -> list[tuple[int, str, str]]:
-        """(index, flag, value) of each k3s extra argument written as ``--flag[=value]``."""
+    def _args(self, k3s: dict[Any, Any]) -> list[tuple[Path, str, str]]:
+        """(path, flag, value) of each k3s extra argument written as ``--flag[=value]``:
+        ``extraArgs`` items ``{arg: ..., nodeFilters: [...]}``, or in v1alpha2 the plain
+        lists ``extraServerArgs`` and ``extraAgentArgs``."""
         state, doc = self.state, self.doc
-        args = k3s.get("extraArgs")
-        if args is None:
-            return []
-        if not isinstance(args, list):
-            state.error(doc.line(("options", "k3s", "extraArgs")), Subtype.TYPE,
-                        f"extraArgs must be a list of {{arg: ..., nodeFilters: [...]}}, not "
-                        f"{describe_value(args)}")
-            return []
-        found: list[tuple[int, str, str]] = []
-        for index, item in enumerate(args):
-            arg = item.get("arg") if isinstance(item, dict) else item
-            if not isinstance(arg, str):
-                state.error(doc.line(("options", "k3s", "extraArgs", index)), Subtype.TYPE,
-                            f"an extra argument must be text such as --disable=traefik, not "
-                            f"{describe_value(arg)}")
+        keys = OPTIONS_K3S_V1ALPHA2 if self.version == "v1alpha2" else ("extraArgs",)
+        found: list[tuple[Path, str, str]] = []
+        for key in keys:
+            args = k3s.get(key)
+            if args is None:
                 continue
-            name, _, value = arg.strip().partition("=")
-            if " " in name and not value:
-                name, _, value = name.partition(" ")
-            found.append((index, name.strip(), value.strip().strip("'\"")))
+            if not isinstance(args, list):
+                state.error(doc.line(("options", "k3s", key)), Subtype.TYPE,
+                            f"{key} must be a list of {{arg: ..., nodeFilters: [...]}}, not "
+                            f"{describe_value(args)}")
+                continue
+            for index, item in enumerate(args):
+                path: Path = ("options", "k3s", key, index)
+                arg = item.get("arg") if isinstance(item, dict) else item
+                if not isinstance(arg, str):
+                    state.error(doc.line(path), Subtype.TYPE,
+                                f"an extra argument must be text such as --disable=traefik, "
+                                f"not {describe_value(arg)}")
+                    continue
+                name, _, value = arg.strip().partition("=")
+                if " " in name and not value:
+                    name, _, value = name.partition(" ")
+                found.append((path, name.strip(), value.strip().strip("'\"")))
         return found

@@ -1,5 +1,6 @@
-"""kind ``Cluster`` files (``kind.x-k8s.io/v1alpha4``); see docs/guide/formats/kind.md for
-what is honoured, ignored and warned."""
+"""kind ``Cluster`` files (``kind.x-k8s.io/v1alpha4``, and the old
+``kind.sigs.k8s.io/v1alpha3``); see docs/guide/formats/kind.md for what is honoured, ignored
+and warned."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from ..diagnostics import Subtype, closest, describe_value, did_you_mean
 from ..yamlspec import Loaded, Path, load
 from .common import ImportState, Result, lookup
 
-GROUP = "kind.x-k8s.io"
-VERSIONS = ("v1alpha4",)
+API_VERSIONS = {
+    "kind.x-k8s.io/v1alpha4": "",
+    "kind.sigs.k8s.io/v1alpha3": "kind 0.9 and later refuse it",
+}
 KINDS = ("Cluster",)
-SUPPORTED = "kind.x-k8s.io/v1alpha4 Cluster"
+STRICT_KINDS = True
+STREAM = False
+READS_COUNTS = False
+COMPANIONS: tuple[str, ...] = ()
+SUPPORTED = "kind.x-k8s.io/v1alpha4 (or the old kind.sigs.k8s.io/v1alpha3) Cluster"
 #: The label of the load balancer container kind starts in front of several API servers.
 LB = "kind"
 
@@ -24,6 +31,14 @@ NODE = ("role", "image", "labels", "extraMounts", "extraPortMappings", "gpus",
         "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902")
 NETWORKING = ("ipFamily", "apiServerPort", "apiServerAddress", "podSubnet",
               "serviceSubnet", "disableDefaultCNI", "kubeProxyMode", "dnsSearch")
+#: What v1alpha3 knew: no name, labels, feature gates, containerd patches or kube-proxy
+#: mode, and its JSON patches are spelt ``kubeadmConfigPatchesJson6902``.
+TOP_V1ALPHA3 = ("apiVersion", "kind", "nodes", "networking", "kubeadmConfigPatches",
+                "kubeadmConfigPatchesJson6902", "network")
+NODE_V1ALPHA3 = ("role", "image", "extraMounts", "extraPortMappings",
+                 "kubeadmConfigPatches", "kubeadmConfigPatchesJson6902")
+NETWORKING_V1ALPHA3 = ("ipFamily", "apiServerPort", "apiServerAddress", "podSubnet",
+                       "serviceSubnet", "disableDefaultCNI")
 ROLES = ("control-plane", "worker")
 PROXY_MODES = ("iptables", "ipvs", "nftables", "none")
 
@@ -38,17 +53,21 @@ class _Kind:
     def __init__(self, state: ImportState) -> None:
         self.state = state
         self.doc = state.single("kind")
+        old = str(self.doc.data.get("apiVersion", "")).strip().endswith("/v1alpha3")
+        self.top: tuple[str, ...] = TOP_V1ALPHA3 if old else TOP
+        self.node: tuple[str, ...] = NODE_V1ALPHA3 if old else NODE
+        self.networking: tuple[str, ...] = NETWORKING_V1ALPHA3 if old else NETWORKING
 
     def convert(self) -> Loaded:
         state, doc = self.state, self.doc
         data: dict[Any, Any] = doc.data
         result = Result(doc)
-        state.unknown(doc, data, (), TOP, "kind Cluster")
+        state.unknown(doc, data, (), self.top, "kind Cluster")
         result.title(doc, ("name",))
 
         control_plane, workers = self._nodes(data, result)
         networking = state.mapping(doc, ("networking",), "networking")
-        state.unknown(doc, networking, ("networking",), NETWORKING, "kind networking")
+        state.unknown(doc, networking, ("networking",), self.networking, "kind networking")
         drop: set[str] = set()
         mode = networking.get("kubeProxyMode")
         if mode is not None:
@@ -89,7 +108,7 @@ class _Kind:
                             f"a kind node must be a mapping such as {{role: worker}}, not "
                             f"{describe_value(node)}")
                 continue
-            state.unknown(doc, node, path, NODE, "kind node")
+            state.unknown(doc, node, path, self.node, "kind node")
             # An empty role (``role:``) decodes to "" in kind, which defaults it too.
             role = node.get("role") or "control-plane"
             role_line = doc.line((*path, "role"))
