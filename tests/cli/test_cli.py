@@ -9,7 +9,8 @@ import re
 import subprocess
 import sys
 
-import fake_renderers
+from helpers import fake_renderers
+from helpers.paths import IMPORTS
 import pytest
 
 from sphinx_k8sarch import __version__
@@ -276,9 +277,6 @@ def test_cli_does_not_import_sphinx() -> None:
     assert done.stdout.strip() == "[]"
 
 
-IMPORTS = Path(__file__).parent / "data" / "imports"
-
-
 def test_check_reads_imported_files_at_their_lines(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(IMPORTS / "kind-bad-role.yaml")
     assert main(["check", path]) == 1
@@ -326,7 +324,7 @@ def test_render_keeps_the_spec_url_links(tmp_path: Path) -> None:
 def test_schema_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     out = capsys.readouterr().out
-    assert out == schema_text()  # the shipped file equals it too (tests/test_schema.py)
+    assert out == schema_text()  # the shipped file equals it too (tests/core/test_schema.py)
     assert json.loads(out)["properties"]["workers"]
 
 

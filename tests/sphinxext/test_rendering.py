@@ -6,10 +6,11 @@ from pathlib import Path
 import re
 import shutil
 
-from conftest import ROOTS, Snippet, warning_lines, write_twins
-import fake_renderers
+from helpers import fake_renderers
+from helpers.paths import ROOTS
+from helpers.snippets import Snippet, warning_lines, write_twins
+from helpers.sphinx import MakeApp, build, prepare
 import pytest
-from sphinx_helpers import MakeApp, build, prepare
 
 from sphinx_k8sarch.sphinxext.cache import RENDER_NAME
 
