@@ -10,13 +10,13 @@ import subprocess
 import sys
 
 from helpers import fake_renderers
+from helpers.markers import needs_renderer
 from helpers.paths import IMPORTS
 import pytest
 
 from sphinx_k8sarch import __version__
 from sphinx_k8sarch.cli import main
 from sphinx_k8sarch.core.i18n import DOMAIN, LOCALE_DIR
-from sphinx_k8sarch.core.render import find_renderer
 from sphinx_k8sarch.core.schema import schema_text
 
 VALID = """\
@@ -50,8 +50,6 @@ control-plan: 3
 LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+): (?P<sev>error|warning): (?P<msg>.+) "
                   r"\[k8sarch\.(?P<sub>[a-z-]+)\]$")
 
-needs_renderer = pytest.mark.skipif(find_renderer(None) is None,
-                                    reason="graphviz-pure is not installed")
 ES_CATALOG = LOCALE_DIR / "es" / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
@@ -297,9 +295,8 @@ def test_kubeadm_counts_come_from_the_command_line(capsys: pytest.CaptureFixture
     assert parsed(capsys.readouterr().out)[0][1:] == (3, "error", "import")
 
 
+@needs_renderer
 def test_render_an_imported_file(tmp_path: Path) -> None:
-    if find_renderer(None) is None:
-        pytest.skip("graphviz-pure is not installed")
     out = tmp_path / "k3d.svg"
     assert main(["render", str(IMPORTS / "k3d-ha.yaml"), "-o", str(out)]) == 0
     svg = out.read_text(encoding="utf-8")
@@ -310,9 +307,8 @@ def test_render_an_imported_file(tmp_path: Path) -> None:
     assert "cp-1" in titles and not [t for t in titles if "_" in t]
 
 
+@needs_renderer
 def test_render_keeps_the_spec_url_links(tmp_path: Path) -> None:
-    if find_renderer(None) is None:
-        pytest.skip("graphviz-pure is not installed")
     spec = write(tmp_path, "control-plane: 3\nload-balancer: cloud\nlinks:\n"
                            "  etcd: https://etcd.io/docs/\n  cp-1: ref:somewhere\n")
     out = tmp_path / "linked.svg"

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 from helpers.dot_parser import Html, dot_structure, expected_structure, parse_dot, shown
 from helpers.hostile import EVIL
+from helpers.markers import needs_renderer
 from helpers.svg_checks import assert_inert, svg_texts
 import pytest
 import yaml
@@ -24,7 +25,7 @@ from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
 from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.pipeline import analyse
-from sphinx_k8sarch.core.render import find_renderer, render
+from sphinx_k8sarch.core.render import render
 from sphinx_k8sarch.core.svg import SVG_NS, XLINK_NS, inline_svg, safe_href
 
 EN = Translator("en")
@@ -72,10 +73,6 @@ def test_dot_keeps_hostile_text_as_text(where: str, name: str) -> None:
         label = dot.nodes["lb"]["label"]
         assert not isinstance(label, Html)
         assert shown(label) == f"load balancer\n({text})"
-
-
-needs_renderer = pytest.mark.skipif(find_renderer(None) is None,
-                                    reason="graphviz-pure is not installed")
 
 
 @needs_renderer

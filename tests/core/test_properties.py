@@ -11,6 +11,7 @@ from pathlib import Path
 import xml.etree.ElementTree as ET
 
 from helpers.dot_parser import Html, dot_structure, expected_structure, parse_dot
+from helpers.markers import needs_renderer
 from helpers.strategies import PROFILE, RENDER_PROFILE, anything, counts, dumped, specs, texts
 from helpers.svg_checks import assert_inert, svg_texts
 from hypothesis import assume, event, given
@@ -25,7 +26,7 @@ from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
 from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.pipeline import analyse
-from sphinx_k8sarch.core.render import find_renderer, render
+from sphinx_k8sarch.core.render import render
 from sphinx_k8sarch.core.svg import inline_svg
 from sphinx_k8sarch.core.vocabulary import LB_KINDS, RUNTIMES
 
@@ -206,10 +207,6 @@ valid_specs = st.fixed_dictionaries(
 
 def _link(component: str) -> str | None:
     return f"#p-{component}"
-
-
-needs_renderer = pytest.mark.skipif(find_renderer(None) is None,
-                                    reason="graphviz-pure is not installed")
 
 
 @needs_renderer
