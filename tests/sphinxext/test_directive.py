@@ -8,7 +8,7 @@ import re
 
 from bs4 import BeautifulSoup
 from helpers.snippets import Snippet, warning_lines, write_twins
-from helpers.sphinx import MakeApp, build, prepare
+from helpers.sphinx import MakeApp, build, build_once, prepare
 import pytest
 
 HA = Snippet("Production cluster", [":name: fig-ha", ":caption: HA with stacked etcd"],
@@ -29,9 +29,10 @@ def _soup(app_outdir: Path, doc: str) -> BeautifulSoup:
     return BeautifulSoup((app_outdir / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.fixture
-def valid_html(tmp_path: Path, make_app: MakeApp) -> tuple[Path, str]:
-    app = build(make_app, prepare(tmp_path, "basic", VALID))
+@pytest.fixture(scope="module")
+def valid_html(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One build of the valid twins, read by every test that takes it."""
+    app = build_once(prepare(tmp_path_factory.mktemp("valid"), "basic", VALID))
     return Path(app.outdir), app.warning.getvalue()
 
 

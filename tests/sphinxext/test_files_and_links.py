@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from helpers.snippets import warning_lines
-from helpers.sphinx import MakeApp, build, copy_root
+from helpers.sphinx import MakeApp, build, build_once, copy_root
 import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
@@ -30,9 +30,10 @@ def _soup(outdir: Path, page: str) -> BeautifulSoup:
     return BeautifulSoup((outdir / page).read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.fixture
-def html(tmp_path: Path, make_app: MakeApp) -> SphinxTestApp:
-    return build(make_app, _copy(tmp_path))
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    """One HTML build of the twin pages, read by every test that takes it."""
+    return build_once(_copy(tmp_path_factory.mktemp("html")))
 
 
 def _warnings(app: SphinxTestApp) -> list[str]:
