@@ -6,7 +6,6 @@ import io
 import json
 from pathlib import Path
 import re
-import subprocess
 import sys
 
 from helpers import fake_renderers
@@ -264,15 +263,6 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     assert "usage: k8sarch" in capsys.readouterr().err
-
-
-def test_cli_does_not_import_sphinx() -> None:
-    code = ("import sys, sphinx_k8sarch.cli; "
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils')); "
-            "print(bad)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
 
 
 def test_check_reads_imported_files_at_their_lines(capsys: pytest.CaptureFixture[str]) -> None:
