@@ -18,6 +18,9 @@ import pytest
 from sphinx_k8sarch.cli import main
 from sphinx_k8sarch.core.diagnostics import Subtype
 
+#: Hypothesis runs hundreds of examples (10,000 in CI).
+pytestmark = pytest.mark.slow
+
 
 def _spliced(parts: tuple[str, bytes, int]) -> bytes:
     text, junk, at = parts

@@ -572,6 +572,7 @@ _values = st.recursive(_scalars, lambda inner: st.one_of(
     max_leaves=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(header=st.sampled_from(HEADERS),
        body=st.dictionaries(st.sampled_from(FIELDS), _values, max_size=5),

@@ -30,6 +30,9 @@ from sphinx_k8sarch.core.render import render
 from sphinx_k8sarch.core.svg import inline_svg
 from sphinx_k8sarch.core.vocabulary import LB_KINDS, RUNTIMES
 
+#: Hypothesis runs hundreds of examples per property (10,000 in CI).
+pytestmark = pytest.mark.slow
+
 EN = Translator("en")
 
 # -- what every result must satisfy ----------------------------------------------------------

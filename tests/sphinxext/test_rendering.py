@@ -18,7 +18,9 @@ ONE = Snippet("One", [":name: one"], "control-plane: 3\nworkers: 2\nload-balance
 TWO = Snippet("Two", [":name: two"], "control-plane: 3\nworkers: 5\nload-balancer: cloud\n")
 
 
-@pytest.mark.parametrize("kind", ["missing", "crash", "garbage", "hang"])
+@pytest.mark.parametrize("kind", ["missing", "crash", "garbage",
+                                  # Every render waits for the timeout, in two builds.
+                                  pytest.param("hang", marks=pytest.mark.slow)])
 def test_renderer_failure_warns_once_and_shows_text(tmp_path: Path, make_app: MakeApp,
                                                     kind: str) -> None:
     renderer = "/nonexistent/dot" if kind == "missing" else fake_renderers.make(tmp_path, kind)
@@ -59,6 +61,7 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
     return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*.html"))}
 
 
+@pytest.mark.slow
 def test_parallel_build_matches_serial_build(tmp_path: Path, make_app: MakeApp) -> None:
     serial_src = prepare(tmp_path / "serial", "renderer", [ONE, TWO])
     parallel_src = prepare(tmp_path / "parallel", "renderer", [ONE, TWO])
@@ -119,6 +122,7 @@ def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
     assert _renders(cache, "svg") < after
 
 
+@pytest.mark.slow
 def test_parallel_reads_keep_every_render_and_index_entry(tmp_path: Path,
                                                           make_app: MakeApp) -> None:
     """Sphinx reads in parallel only above 5 documents: 8 twins of 4 distinct diagrams."""

@@ -54,6 +54,7 @@ def _located(app: SphinxTestApp) -> Counter[tuple[str, int, str]]:
     return found
 
 
+@pytest.mark.slow  # every case four times in one build: body and file, rST and MyST
 def test_every_case_warns_at_its_line_and_the_page_goes_on(tmp_path: Path,
                                                            make_app: MakeApp) -> None:
     srcdir, body_starts, _file_starts = _corpus_project(tmp_path)
@@ -175,6 +176,7 @@ def test_renderer_writing_xml_that_is_not_svg(tmp_path: Path, make_app: MakeApp)
         assert "alert(1)" not in str(soup)
 
 
+@pytest.mark.slow
 def test_one_render_warning_in_a_parallel_build(tmp_path: Path, make_app: MakeApp) -> None:
     """-j 3 forks two writer processes after the main one writes the first document (the
     index, without diagrams): still one warning for the build."""
