@@ -1,68 +1,31 @@
-"""Shared fixtures: Sphinx's own testing fixtures plus helpers to write rST/MyST twins."""
+"""The tests mirror the package: ``tests/core`` (no Sphinx), ``tests/cli``,
+``tests/sphinxext`` (whose conftest loads Sphinx's testing fixtures), ``tests/browser`` and
+``tests/bench``. Shared helpers are the package ``tests/helpers`` (``tests`` is on
+``sys.path``, see ``pythonpath`` in pyproject.toml).
+
+Markers by directory: everything under ``tests/browser`` is ``browser``, everything under
+``tests/bench`` is ``bench``. ``slow`` is set on the tests themselves. The inner loop::
+
+    pytest -m "not browser and not bench and not slow"
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-import re
 
 import pytest
 
-pytest_plugins = "sphinx.testing.fixtures"
-
-ROOTS = Path(__file__).parent / "roots"
-
-
-@pytest.fixture(scope="session")
-def rootdir() -> Path:
-    return ROOTS
+TESTS = Path(__file__).resolve().parent
+#: Directory under tests/ → marker of every test in it.
+DIRECTORY_MARKERS = {"browser": pytest.mark.browser, "bench": pytest.mark.bench}
 
 
-@dataclass
-class Snippet:
-    """A directive in both syntaxes: ``title``, option lines and the YAML body."""
-
-    title: str
-    options: list[str]
-    body: str
-
-
-def write_twins(srcdir: Path, snippets: list[Snippet], stem: str = "page") -> dict[str, list[int]]:
-    """Write ``<stem>_rst.rst`` and ``<stem>_md.md`` holding the same snippets so that each
-    body starts at the same line in both files. Returns the first body line per file."""
-    rst: list[str] = ["Page", "====", ""]
-    md: list[str] = ["# Page", "", ""]
-    starts: list[int] = []
-    for index, snippet in enumerate(snippets):
-        rst.append(f".. k8s-cluster:: {snippet.title}".rstrip())
-        rst.extend(f"   {_label(o, 'rst')}" for o in snippet.options)
-        rst.append("")
-        md.append(f"```{{k8s-cluster}} {snippet.title}".rstrip())
-        md.extend(_label(o, "md") for o in snippet.options)
-        md.append("")
-        assert len(rst) == len(md)
-        starts.append(len(rst) + 1)
-        body = snippet.body.strip("\n").splitlines()
-        rst.extend(f"   {line}" if line else "" for line in body)
-        md.extend(body)
-        md.append("```")
-        rst.append("")
-        for lines in (rst, md):
-            lines.extend(["", f"Paragraph {index} after the diagram.", ""])
-    (srcdir / f"{stem}_rst.rst").write_text("\n".join(rst) + "\n", encoding="utf-8")
-    (srcdir / f"{stem}_md.md").write_text("\n".join(md) + "\n", encoding="utf-8")
-    return {"rst": starts, "md": starts}
-
-
-def _label(option: str, suffix: str) -> str:
-    """Labels are project-wide, so each twin gets its own: ``:name: x`` → ``x-rst``."""
-    if option.startswith((":name: ", ":extends: ")):
-        return f"{option}-{suffix}"
-    return option
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def warning_lines(text: str) -> list[str]:
-    return [line for line in _ANSI.sub("", text).splitlines() if "WARNING" in line]
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.path.resolve()
+        if not path.is_relative_to(TESTS):
+            continue
+        marker = DIRECTORY_MARKERS.get(path.relative_to(TESTS).parts[0])
+        if marker is not None:
+            item.add_marker(marker)

@@ -8,8 +8,8 @@ The specs come from
   directive does;
 * the YAML files under ``tests/`` and ``docs/`` (the bad-spec corpus too), except kind,
   kubeadm and k3d files (a top-level ``apiVersion``), which are not specs;
-* the string constants of the other test modules that are YAML mappings with a spec key,
-  with ``Snippet(..., [":extends: x"], ...)`` bases resolved;
+* the string constants of the other test modules and helpers that are YAML mappings with
+  a spec key, with ``Snippet(..., [":extends: x"], ...)`` bases resolved;
 * :data:`VALID` and :data:`INVALID` below, which cover every key and every error of the
   validator and must also give the stated answer.
 
@@ -39,6 +39,7 @@ import sys
 import textwrap
 from typing import Any
 
+from helpers.paths import DOCS, REPO, TESTS
 import jsonschema
 from jsonschema import Draft7Validator, Draft202012Validator, ValidationError
 from jsonschema.protocols import Validator
@@ -54,9 +55,7 @@ from sphinx_k8sarch.core.validate import validate
 from sphinx_k8sarch.core.vocabulary import ADDONS, DEFAULTS, LIMITS, MACHINE, EtcdTopology
 from sphinx_k8sarch.core.yamlspec import load, load_all
 
-ROOT = Path(__file__).resolve().parent.parent
-TESTS = ROOT / "tests"
-DOCS = ROOT / "docs"
+ROOT = REPO
 SCHEMA = build_schema()
 
 # -- the schema as editors run it ----------------------------------------------------------
@@ -370,7 +369,7 @@ def _strings(node: ast.AST | None) -> list[str] | None:
 
 def _snippet(call: ast.Call, bodies: set[int]) -> tuple[list[str], str, int] | None:
     """Options, body and body line of ``Snippet(title, options, body)``
-    (conftest.Snippet); the body node goes into ``bodies``."""
+    (helpers.snippets.Snippet); the body node goes into ``bodies``."""
     if not (isinstance(call.func, ast.Name) and call.func.id == "Snippet"):
         return None
     args: list[ast.expr | None] = [*call.args, None, None, None][:3]
@@ -736,7 +735,7 @@ def test_collection_finds_every_kind_of_spec() -> None:
     ids = [c.id for c in FOUND]
     assert any(i.startswith("docs/") and ".md:" in i for i in ids)
     assert any(i.startswith("docs/") and i.endswith(".rst:1") for i in ids)  # snippets
-    assert any(i.startswith("tests/test_") and ".py:" in i for i in ids)
+    assert any(re.match(r"tests/\w+/test_\w+\.py:", i) for i in ids)
     assert any(c.base is not None for c in FOUND if c.id.startswith("docs/"))
     assert any(c.base is not None for c in FOUND if ".py:" in c.id)
     assert any(i.endswith(".yaml") for i in ids)

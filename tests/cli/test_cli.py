@@ -6,16 +6,16 @@ import io
 import json
 from pathlib import Path
 import re
-import subprocess
 import sys
 
-import fake_renderers
+from helpers import fake_renderers
+from helpers.markers import needs_renderer
+from helpers.paths import IMPORTS
 import pytest
 
 from sphinx_k8sarch import __version__
 from sphinx_k8sarch.cli import main
 from sphinx_k8sarch.core.i18n import DOMAIN, LOCALE_DIR
-from sphinx_k8sarch.core.render import find_renderer
 from sphinx_k8sarch.core.schema import schema_text
 
 VALID = """\
@@ -49,8 +49,6 @@ control-plan: 3
 LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+): (?P<sev>error|warning): (?P<msg>.+) "
                   r"\[k8sarch\.(?P<sub>[a-z-]+)\]$")
 
-needs_renderer = pytest.mark.skipif(find_renderer(None) is None,
-                                    reason="graphviz-pure is not installed")
 ES_CATALOG = LOCALE_DIR / "es" / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
@@ -267,18 +265,6 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
     assert "usage: k8sarch" in capsys.readouterr().err
 
 
-def test_cli_does_not_import_sphinx() -> None:
-    code = ("import sys, sphinx_k8sarch.cli; "
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils')); "
-            "print(bad)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
-
-
-IMPORTS = Path(__file__).parent / "data" / "imports"
-
-
 def test_check_reads_imported_files_at_their_lines(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(IMPORTS / "kind-bad-role.yaml")
     assert main(["check", path]) == 1
@@ -299,9 +285,8 @@ def test_kubeadm_counts_come_from_the_command_line(capsys: pytest.CaptureFixture
     assert parsed(capsys.readouterr().out)[0][1:] == (3, "error", "import")
 
 
+@needs_renderer
 def test_render_an_imported_file(tmp_path: Path) -> None:
-    if find_renderer(None) is None:
-        pytest.skip("graphviz-pure is not installed")
     out = tmp_path / "k3d.svg"
     assert main(["render", str(IMPORTS / "k3d-ha.yaml"), "-o", str(out)]) == 0
     svg = out.read_text(encoding="utf-8")
@@ -312,9 +297,8 @@ def test_render_an_imported_file(tmp_path: Path) -> None:
     assert "cp-1" in titles and not [t for t in titles if "_" in t]
 
 
+@needs_renderer
 def test_render_keeps_the_spec_url_links(tmp_path: Path) -> None:
-    if find_renderer(None) is None:
-        pytest.skip("graphviz-pure is not installed")
     spec = write(tmp_path, "control-plane: 3\nload-balancer: cloud\nlinks:\n"
                            "  etcd: https://etcd.io/docs/\n  cp-1: ref:somewhere\n")
     out = tmp_path / "linked.svg"
@@ -326,7 +310,7 @@ def test_render_keeps_the_spec_url_links(tmp_path: Path) -> None:
 def test_schema_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     out = capsys.readouterr().out
-    assert out == schema_text()  # the shipped file equals it too (tests/test_schema.py)
+    assert out == schema_text()  # the shipped file equals it too (tests/core/test_schema.py)
     assert json.loads(out)["properties"]["workers"]
 
 

@@ -4,14 +4,13 @@ reStructuredText and MyST (the twin pages of ``tests/roots/test-files``)."""
 from __future__ import annotations
 
 from pathlib import Path
-import shutil
 
 from bs4 import BeautifulSoup
-from conftest import ROOTS, warning_lines
+from helpers.snippets import warning_lines
+from helpers.sphinx import MakeApp, build, build_once, copy_root
 import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
-from sphinx_helpers import MakeApp, build
 
 from sphinx_k8sarch.core.components import CATALOG
 
@@ -24,18 +23,17 @@ KUBE_APISERVER_DOC = ("https://kubernetes.io/docs/reference/command-line-tools-r
 
 
 def _copy(tmp_path: Path) -> Path:
-    srcdir = tmp_path / "files"
-    shutil.copytree(ROOTS / "test-files", srcdir)
-    return srcdir
+    return copy_root(tmp_path, "files")
 
 
 def _soup(outdir: Path, page: str) -> BeautifulSoup:
     return BeautifulSoup((outdir / page).read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.fixture
-def html(tmp_path: Path, make_app: MakeApp) -> SphinxTestApp:
-    return build(make_app, _copy(tmp_path))
+@pytest.fixture(scope="module")
+def html(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    """One HTML build of the twin pages, read by every test that takes it."""
+    return build_once(_copy(tmp_path_factory.mktemp("html")))
 
 
 def _warnings(app: SphinxTestApp) -> list[str]:

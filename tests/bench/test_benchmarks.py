@@ -16,9 +16,9 @@ import subprocess
 import sys
 from typing import Any
 
+from helpers.paths import REPO
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "benchmarks"
 sys.path.insert(0, str(BENCH))
 import sites

@@ -7,9 +7,9 @@ from pathlib import Path
 import re
 
 from bs4 import BeautifulSoup
-from conftest import Snippet, warning_lines
+from helpers.snippets import Snippet, warning_lines, write_twins
+from helpers.sphinx import MakeApp, build, build_once, prepare
 import pytest
-from sphinx_helpers import MakeApp, build, prepare
 
 HA = Snippet("Production cluster", [":name: fig-ha", ":caption: HA with stacked etcd"],
              "control-plane: 3\nworkers: 3\netcd: stacked\nload-balancer: haproxy\n"
@@ -29,9 +29,10 @@ def _soup(app_outdir: Path, doc: str) -> BeautifulSoup:
     return BeautifulSoup((app_outdir / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
 
 
-@pytest.fixture
-def valid_html(tmp_path: Path, make_app: MakeApp) -> tuple[Path, str]:
-    app = build(make_app, prepare(tmp_path, "basic", VALID))
+@pytest.fixture(scope="module")
+def valid_html(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One build of the valid twins, read by every test that takes it."""
+    app = build_once(prepare(tmp_path_factory.mktemp("valid"), "basic", VALID))
     return Path(app.outdir), app.warning.getvalue()
 
 
@@ -159,8 +160,6 @@ def test_bad_specs_give_exact_located_warnings(tmp_path: Path, make_app: MakeApp
     srcdir = prepare(tmp_path, "bad", BAD)
     app = build(make_app, srcdir)
     warnings = warning_lines(app.warning.getvalue())
-    from conftest import write_twins
-
     starts = write_twins(srcdir, BAD)["rst"]
     for suffix, doc in (("rst", "page_rst.rst"), ("md", "page_md.md")):
         mine = [w for w in warnings if f"{doc}:" in w]

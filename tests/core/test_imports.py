@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from helpers.paths import DOCS, IMPORTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 import pytest
@@ -26,8 +27,8 @@ from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.vocabulary import CONTROL_PLANE_DEFAULT, WORKER_DEFAULT, EtcdTopology
 from sphinx_k8sarch.core.yamlspec import load
 
-DATA = Path(__file__).parent / "data" / "imports"
-DOCS_EXAMPLES = Path(__file__).parent.parent / "docs" / "guide" / "formats" / "examples"
+DATA = IMPORTS
+DOCS_EXAMPLES = DOCS / "guide" / "formats" / "examples"
 EN = Translator("en")
 HA3 = {"control-plane": 3, "workers": 3}
 
@@ -571,6 +572,7 @@ _values = st.recursive(_scalars, lambda inner: st.one_of(
     max_leaves=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(header=st.sampled_from(HEADERS),
        body=st.dictionaries(st.sampled_from(FIELDS), _values, max_size=5),

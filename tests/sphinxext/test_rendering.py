@@ -6,10 +6,11 @@ from pathlib import Path
 import re
 import shutil
 
-from conftest import ROOTS, Snippet, warning_lines, write_twins
-import fake_renderers
+from helpers import fake_renderers
+from helpers.paths import ROOTS
+from helpers.snippets import Snippet, warning_lines, write_twins
+from helpers.sphinx import MakeApp, build, prepare
 import pytest
-from sphinx_helpers import MakeApp, build, prepare
 
 from sphinx_k8sarch.sphinxext.cache import RENDER_NAME
 
@@ -17,7 +18,9 @@ ONE = Snippet("One", [":name: one"], "control-plane: 3\nworkers: 2\nload-balance
 TWO = Snippet("Two", [":name: two"], "control-plane: 3\nworkers: 5\nload-balancer: cloud\n")
 
 
-@pytest.mark.parametrize("kind", ["missing", "crash", "garbage", "hang"])
+@pytest.mark.parametrize("kind", ["missing", "crash", "garbage",
+                                  # Every render waits for the timeout, in two builds.
+                                  pytest.param("hang", marks=pytest.mark.slow)])
 def test_renderer_failure_warns_once_and_shows_text(tmp_path: Path, make_app: MakeApp,
                                                     kind: str) -> None:
     renderer = "/nonexistent/dot" if kind == "missing" else fake_renderers.make(tmp_path, kind)
@@ -58,6 +61,7 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
     return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*.html"))}
 
 
+@pytest.mark.slow
 def test_parallel_build_matches_serial_build(tmp_path: Path, make_app: MakeApp) -> None:
     serial_src = prepare(tmp_path / "serial", "renderer", [ONE, TWO])
     parallel_src = prepare(tmp_path / "parallel", "renderer", [ONE, TWO])
@@ -118,6 +122,7 @@ def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
     assert _renders(cache, "svg") < after
 
 
+@pytest.mark.slow
 def test_parallel_reads_keep_every_render_and_index_entry(tmp_path: Path,
                                                           make_app: MakeApp) -> None:
     """Sphinx reads in parallel only above 5 documents: 8 twins of 4 distinct diagrams."""

@@ -25,6 +25,7 @@ import time
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
+from helpers.paths import DOCS
 from PIL import Image
 from playwright.sync_api import (
     Browser,
@@ -36,8 +37,6 @@ from playwright.sync_api import (
 )
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-DOCS = REPO / "docs"
 VIEWPORT_WIDTH = 1280
 VIEWPORT_HEIGHT = 900
 SCHEMES = ("light", "dark")

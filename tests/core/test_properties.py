@@ -1,30 +1,24 @@
 """Property-based tests (hypothesis) of the spec parser, the validator, the importers and the
-``k8sarch check`` command: whatever the input, the result is a model or located
-diagnostics, never an exception.
-
-Examples per property: 10,000 when the environment variable ``CI`` is set (derandomized, so
-every CI run tries the same inputs), 300 otherwise. The profiles are registered here and
-applied per test, so no other module's settings change.
+drawing: whatever the input, the result is a model or located diagnostics, never an
+exception; whatever a valid spec holds, its DOT has exactly the model's nodes and edges and
+its picture is inert SVG. Strategies and example counts: :mod:`helpers.strategies`;
+``k8sarch check`` on any bytes: ``tests/cli/test_cli_properties.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import redirect_stderr, redirect_stdout
-import io
-import os
 from pathlib import Path
-import re
-from typing import Any
 import xml.etree.ElementTree as ET
 
-from hypothesis import HealthCheck, assume, event, given, settings
+from helpers.dot_parser import Html, dot_structure, expected_structure, parse_dot
+from helpers.markers import needs_renderer
+from helpers.strategies import PROFILE, RENDER_PROFILE, anything, counts, dumped, specs, texts
+from helpers.svg_checks import assert_inert, svg_texts
+from hypothesis import assume, event, given
 from hypothesis import strategies as st
 import pytest
-from test_injection import Html, assert_inert, dot_structure, expected_structure, parse_dot
 import yaml
 
-from sphinx_k8sarch.cli import main
 from sphinx_k8sarch.core import components as comp
 from sphinx_k8sarch.core.diagnostics import Diagnostic, Severity, Subtype, has_errors
 from sphinx_k8sarch.core.dot import to_dot
@@ -32,129 +26,14 @@ from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
 from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.pipeline import analyse
-from sphinx_k8sarch.core.render import find_renderer, render
-from sphinx_k8sarch.core.svg import SVG_NS, inline_svg
-from sphinx_k8sarch.core.vocabulary import KEYS, LB_KINDS, RUNTIMES
+from sphinx_k8sarch.core.render import render
+from sphinx_k8sarch.core.svg import inline_svg
+from sphinx_k8sarch.core.vocabulary import LB_KINDS, RUNTIMES
 
-CI = bool(os.environ.get("CI"))
-_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
-settings.register_profile("k8sarch-ci", max_examples=10_000, deadline=None, derandomize=True,
-                          database=None, suppress_health_check=_HEALTH)
-settings.register_profile("k8sarch-dev", max_examples=300, deadline=None,
-                          suppress_health_check=_HEALTH)
-PROFILE = settings.get_profile("k8sarch-ci" if CI else "k8sarch-dev")
-#: Rendering runs a process per example: a sample is enough to check the whole chain.
-RENDER_PROFILE = settings(PROFILE, max_examples=25 if CI else 5)
+#: Hypothesis runs hundreds of examples per property (10,000 in CI).
+pytestmark = pytest.mark.slow
 
 EN = Translator("en")
-
-# -- strategies ---------------------------------------------------------------------------
-
-COMPONENT_NAMES = [*comp.CATALOG, *comp.ALIASES, "kube-sheduler", "docker", "KUBELET",
-                   "DB-ETCD", "  etcd ", "kube_proxy", "Kube Scheduler", ""]
-WORDS = [*COMPONENT_NAMES, *LB_KINDS, *RUNTIMES, *KEYS, "stacked", "external", "count",
-         "components", "topology", "members", "yes", "no", "on", "null", "~", "3", "0x1F",
-         "1:30", "2024-13-45", "2024-01-01", ".inf", ".nan", "<<", "*a", "&a", "!!int"]
-HUGE = [0, 1, 2, 3, 4, 5, 7, 8, 15, 16, 99, 100, 10_000, 10_001, -1, -(2**63), 2**63,
-        10**100]
-
-scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.sampled_from(HUGE),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
-    st.sampled_from(WORDS),
-)
-#: Any YAML-shaped value: scalars, lists and mappings nested a few levels.
-anything = st.recursive(
-    scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(WORDS), st.text(max_size=10)), inner,
-                        max_size=4),
-    ),
-    max_leaves=8,
-)
-counts = st.one_of(st.integers(-3, 20), st.sampled_from(HUGE), anything)
-names = st.one_of(
-    st.none(), st.sampled_from(COMPONENT_NAMES),
-    st.lists(st.one_of(st.sampled_from(COMPONENT_NAMES), anything), max_size=6), anything,
-)
-labels = st.one_of(st.sampled_from([*LB_KINDS, "", "  ", "HAProxy", "none "]),
-                   st.text(max_size=70), anything)
-pools = st.one_of(counts, st.fixed_dictionaries({}, optional={
-    "count": counts, "components": names, "replicas": anything}))
-etcds = st.one_of(
-    st.sampled_from(["stacked", "external", "External", "apilado"]),
-    st.fixed_dictionaries({}, optional={
-        "topology": st.one_of(st.sampled_from(["stacked", "external"]), anything),
-        "members": counts, "size": anything}),
-    anything,
-)
-link_keys = st.one_of(st.sampled_from([*comp.CATALOG, "cp-1", "worker-2", "etcd-3", "cp-0",
-                                       "node-1"]), st.text(max_size=10))
-link_targets = st.one_of(
-    st.sampled_from(["https://kubernetes.io/docs/", "ref:fig-ha", "doc:index", "glossary",
-                     "javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "", "http:"]),
-    anything,
-)
-SPEC_VALUES: dict[str, st.SearchStrategy[Any]] = {
-    "title": st.one_of(st.text(max_size=40), anything),
-    "control-plane": pools,
-    "workers": pools,
-    "etcd": etcds,
-    "load-balancer": labels,
-    "clients": names,
-    "runtime": st.one_of(st.sampled_from([*RUNTIMES, "docker", "CRI-O", "crio"]), anything),
-    "addons": names,
-    "links": st.one_of(st.dictionaries(link_keys, link_targets, max_size=3), anything),
-}
-specs = st.one_of(
-    st.builds(lambda known, extra: {**extra, **known},
-              st.fixed_dictionaries({}, optional=SPEC_VALUES),
-              st.dictionaries(st.one_of(st.sampled_from(["control-plan", "worker", "lb",
-                                                         "Title"]), st.text(max_size=8)),
-                              anything, max_size=2)),
-    anything,
-)
-
-
-@st.composite
-def dumped(draw: st.DrawFn, data: st.SearchStrategy[Any]) -> str:
-    """YAML text of ``data`` in one of the styles people write (block, flow, mixed)."""
-    return yaml.safe_dump(draw(data), default_flow_style=draw(st.sampled_from([None, False,
-                                                                                True])),
-                          allow_unicode=draw(st.booleans()), sort_keys=draw(st.booleans()),
-                          width=draw(st.sampled_from([20, 80, 10_000])))
-
-
-#: Lines and pieces of specs, so random text reaches the validator, not only the YAML
-#: scanner: keys, indentation, flow collections, anchors, tags, quotes, tabs, controls.
-FRAGMENTS = [
-    "control-plane: 3", "control-plane: 1", "workers: 2", "workers: 10001", "etcd: stacked",
-    "etcd: external", "etcd:", "  topology: external", "  members: 3", "  members: 4",
-    "load-balancer: haproxy", "load-balancer: none", "load-balancer: 'my lb'",
-    "clients: [kubectl]", "runtime: cri-o", "addons: [coredns, cni]", "title: Production",
-    "control-plane:", "workers:", "  count: 3", "  components: [kube-apiserver, etcd]",
-    "  components:", "    - kubelet", "    - DB-ETCD", "  - x", "- control-plane: 3",
-    "base: &a {count: 3}", "workers: *a", "  <<: *a", "links:", "  etcd: https://etcd.io/",
-    "? [a]", ": b", "{", "}", "[", "]", "'", '"', "#", "|", ">", "!!int x", "!!binary x",
-    "!!python/object:os.system", "%YAML 1.1", "---", "...", "\t", "\x00", "\x1b", "\x7f",
-    "\x85", "\u2028", "\ufeff", "\\", "&", "*", "<<: [*a, *a]", "title: \"a\\eb\"",
-    "workers: 0x" + "f" * 300, "a: " + "[" * 30,
-]
-lines = st.builds(
-    lambda indent, body, tail: indent + body + tail,
-    st.sampled_from(["", "", "  ", "    ", " ", "\t"]),
-    st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)),
-    st.one_of(st.sampled_from(["", "", " # note", " ", ":", ": x", ",", "]"]),
-              st.text(max_size=4)),
-)
-texts = st.one_of(
-    st.text(max_size=200),
-    st.builds(lambda parts, sep, end: sep.join(parts) + end,
-              st.lists(lines, max_size=14), st.sampled_from(["\n", "\n", "\r\n", "\r"]),
-              st.sampled_from(["", "\n"])),
-    dumped(specs),
-)
 
 # -- what every result must satisfy ----------------------------------------------------------
 
@@ -311,51 +190,11 @@ def test_any_imported_file_gives_a_model_or_located_diagnostics(
     check_result(text, cluster, diagnostics)
 
 
-CHECK_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<sev>error|warning): (?P<msg>.+) "
-                        r"\[k8sarch\.(?P<sub>[a-z-]+)\]$")
-
-
-def _spliced(parts: tuple[str, bytes, int]) -> bytes:
-    text, junk, at = parts
-    data = text.encode("utf-8")
-    at %= len(data) + 1
-    return data[:at] + junk + data[at:]
-
-
 @pytest.fixture(scope="module")
-def spec_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("cli") / "spec.yaml"
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("renders")
 
 
-@PROFILE
-@given(data=st.one_of(
-    st.binary(max_size=300),
-    texts.map(lambda text: text.encode("utf-8")),
-    st.tuples(texts, st.binary(min_size=1, max_size=4), st.integers(0, 10_000)).map(_spliced),
-    st.tuples(dumped(specs), st.sampled_from([b"\xff\xfe", b"\xe9", b"\xc3", b"\xed\xa0\x80",
-                                              b"\xef\xbb\xbf"]),
-              st.integers(0, 10_000)).map(_spliced),
-))
-def test_cli_check_on_any_bytes(spec_file: Path, data: bytes) -> None:
-    spec_file.write_bytes(data)
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(["check", str(spec_file)])
-    assert status in (0, 1, 2)
-    assert err.getvalue() == ""
-    last = max(1, len(data.decode("utf-8", "replace").splitlines()), data.count(b"\n") + 1)
-    severities = []
-    for line in out.getvalue().splitlines():
-        match = CHECK_LINE.match(line)
-        assert match, f"not one diagnostic per line: {line!r}"
-        assert match["path"] == str(spec_file) and 1 <= int(match["line"]) <= last
-        assert match["sub"] in {s.value for s in Subtype}
-        severities.append(match["sev"])
-    assert status == (1 if "error" in severities else 0)
-
-
-needs_renderer = pytest.mark.skipif(find_renderer(None) is None,
-                                    reason="graphviz-pure is not installed")
 valid_specs = st.fixed_dictionaries(
     {"control-plane": st.integers(1, 9)},
     optional={"workers": st.integers(0, 12),
@@ -373,19 +212,15 @@ def _link(component: str) -> str | None:
     return f"#p-{component}"
 
 
-def _texts(svg: ET.Element) -> Iterator[str]:
-    return ("".join(t.itertext()) for t in svg.iter(f"{{{SVG_NS}}}text"))
-
-
 @needs_renderer
 @RENDER_PROFILE
 @given(dumped(valid_specs))
-def test_valid_specs_render_to_inert_svg(spec_file: Path, text: str) -> None:
+def test_valid_specs_render_to_inert_svg(cache: Path, text: str) -> None:
     cluster, _diagnostics, _data = analyse(text)
     assume(cluster is not None)
     assert cluster is not None
-    path, _new = render(to_dot(build_graph(cluster, EN)), "svg", spec_file.parent / "cache")
+    path, _new = render(to_dot(build_graph(cluster, EN)), "svg", cache)
     svg = ET.fromstring(inline_svg(path.read_bytes(), "p", cluster.title, "d", _link))
     assert_inert(svg, allowed_links=tuple(f"#p-{c}" for c in comp.CATALOG))
     if cluster.has_lb:
-        assert f"({cluster.load_balancer})" in set(_texts(svg))
+        assert f"({cluster.load_balancer})" in set(svg_texts(svg))

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections import Counter
 import importlib.util
 from io import BytesIO
-from pathlib import Path
 import re
 import sys
 from types import ModuleType
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
+from helpers.paths import REPO
 import pytest
 
 from sphinx_k8sarch.core.components import CATALOG
 from sphinx_k8sarch.core.i18n import Translator
 
-TOOL = Path(__file__).resolve().parent.parent / "tools" / "update_catalog.py"
+TOOL = REPO / "tools" / "update_catalog.py"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 

@@ -1,0 +1,85 @@
+"""The DOT source: its snapshot, the same in every process, the print variant, and the
+quoting the graphviz package would write."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import subprocess
+import sys
+
+from PIL import Image
+import pytest
+
+from sphinx_k8sarch.core.dot import print_variant, to_dot
+from sphinx_k8sarch.core.graph import build_graph
+from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.pipeline import parse
+from sphinx_k8sarch.core.render import render
+
+EN = Translator("en")
+HA = "control-plane: 3\nworkers: 3\netcd: stacked\nload-balancer: haproxy\nclients: [kubectl]\n"
+
+
+SNAPSHOT = Path(__file__).parent / "test_dot" / "ha_3_3.gv"
+
+
+def test_dot_snapshot(file_regression: object) -> None:
+    cluster, _, _ = parse(HA)
+    assert cluster is not None
+    source = to_dot(build_graph(cluster, EN))
+    file_regression.check(source, basename="ha_3_3", extension=".gv")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("seed", ["0", "1", "2718281828"])
+def test_dot_is_the_same_in_every_process(tmp_path: Path, seed: str) -> None:
+    """Determinism: ``k8sarch dot`` in a fresh interpreter, under another hash seed (set and
+    dict orders, ids), writes the committed snapshot byte for byte, as this process does."""
+    spec = tmp_path / "ha.yaml"
+    spec.write_text(HA, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sphinx_k8sarch.cli", "dot", str(spec)],
+                          env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+                          text=True, check=False, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == SNAPSHOT.read_text(encoding="utf-8")
+    cluster, _, _ = parse(HA)
+    assert cluster is not None
+    assert done.stdout == to_dot(build_graph(cluster, EN))
+
+
+@pytest.mark.parametrize("text", [
+    "control-plane: 3\nworkers: 3\nload-balancer: haproxy\n",
+    "title: 'graph [x]'\ncontrol-plane: 5\nworkers: 50\netcd: {topology: external, members: 5}\n",
+])
+def test_print_dot_is_the_screen_dot_on_white_at_300_dpi(text: str, tmp_path: Path) -> None:
+    cluster, _d, _data = parse(text)
+    assert cluster is not None
+    screen = to_dot(build_graph(cluster, Translator("en"))).split("\n")
+    printed = print_variant("\n".join(screen), 300).split("\n")
+    # One line more, right after the first graph attributes (bgcolor=transparent), so it
+    # overrides them for the root graph only.
+    assert screen[1].startswith("\tgraph [") and "bgcolor=transparent" in screen[1]
+    assert printed == [*screen[:2], "\tgraph [bgcolor=white dpi=300]", *screen[2:]]
+    png, _new = render("\n".join(printed), "png", tmp_path)
+    with Image.open(png) as image:
+        assert image.convert("RGB").getpixel((0, 0)) == (255, 255, 255)
+        assert image.width > 2000  # 300 dpi, not the screen's 72
+
+
+def test_memoised_quoting_writes_what_the_graphviz_package_writes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """dot._Digraph replaces private quoting hooks of the graphviz package: pin its output
+    to the package's own on labels that need every kind of quoting."""
+    import graphviz
+
+    from sphinx_k8sarch.core import dot
+
+    text = ("title: 'C:\\\\x\\\\ <b>&amp; \"q\" graph'\ncontrol-plane: 5\nworkers: 7\n"
+            "load-balancer: '\\\\N <i>'\netcd: {topology: external, members: 5}\n"
+            "addons: [coredns, cni]\nlinks: {cp-1: 'https://x', etcd: y}\n")
+    cluster, diagnostics, _data = parse(text)
+    assert cluster is not None, diagnostics
+    graph = build_graph(cluster, EN)
+    ours = to_dot(graph)
+    monkeypatch.setattr(dot, "_Digraph", graphviz.Digraph)
+    assert to_dot(graph) == ours
