@@ -4,7 +4,7 @@ Run ``python tools/update_schema.py`` after changing what the validator accepts 
 limits, runtimes, add-ons, load-balancer kinds, components or aliases). It writes
 ``sphinx_k8sarch/k8s-cluster.schema.json`` from :func:`sphinx_k8sarch.schema.schema_text`;
 the output is deterministic, so an unchanged validator gives identical bytes. ``--check``
-writes nothing and exits with status 1 if the file would change (``tests/test_schema.py``
+writes nothing and exits with status 1 if the file would change (``tests/core/test_schema.py``
 fails in that case too).
 """
 

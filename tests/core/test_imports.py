@@ -103,7 +103,7 @@ def test_a_plain_spec_is_loaded_as_it_is() -> None:
 
 
 def test_formats_are_the_documented_ones() -> None:
-    assert FORMATS == ("auto", "spec", "kind", "kubeadm", "k3d")
+    assert FORMATS == ("auto", "spec", "kind", "kubeadm", "k3d", "capi")
     loaded, _, diagnostics = convert("workers: 1\n", "rke")
     assert loaded is None and diagnostics[0].subtype is Subtype.OPTION
 
@@ -251,8 +251,13 @@ def test_kubeadm_external_etcd_is_its_own_group_wired_to_every_api_server() -> N
     graph = build_graph(cluster, EN)
     apis = {n.id for g in graph.groups if g.kind == "control-plane" for n in g.nodes
             if n.component == "kube-apiserver"}
-    members = {n.id for g in graph.groups if g.kind == "etcd-host" for n in g.nodes}
+    members = {n.id for g in graph.groups if g.kind == "etcd-host" for n in g.nodes
+               if n.component == "etcd"}
     assert len(apis) == 3 and len(members) == 3
+    # kubeadm's recipe for external etcd runs it as a static Pod: a kubelet and a runtime.
+    hosts = [g for g in graph.groups if g.kind == "etcd-host"]
+    assert [[n.component for n in g.nodes] for g in hosts] == [
+        ["etcd", "kubelet", "container-runtime"]] * 3
     wired = {(e.tail, e.head) for e in graph.edges if e.kind == "etcd"}
     assert wired == {(api, member) for api in apis for member in members}
 
@@ -270,9 +275,11 @@ def test_kubeadm_without_counts_draws_one_node_and_asks_for_the_count() -> None:
     cluster, _, diagnostics = imported(text)
     assert (cluster.control_plane.count, cluster.workers.count) == (1, 0)
     endpoint = line_of(text, "controlPlaneEndpoint")
-    imports = [d for d in diagnostics if d.subtype is Subtype.IMPORT]
-    assert found(imports) == [(endpoint, Subtype.IMPORT)]
-    assert "control-plane count" in imports[0].message
+    # One warning that says what to add, at the endpoint; not also "one control-plane node
+    # is a single point of failure", which would contradict it (the 1 is only assumed).
+    assert found(diagnostics) == [(endpoint, Subtype.IMPORT)]
+    assert ":control-plane: and :workers: options" in diagnostics[0].message
+    assert "--control-plane, --workers" in diagnostics[0].message
     # An explicit count of 1 is the author's choice: no question asked.
     _, _, diagnostics = imported(text, counts={"control-plane": 1})
     assert not [d for d in diagnostics if d.subtype is Subtype.IMPORT]
@@ -353,7 +360,9 @@ def test_kubeadm_init_configuration_alone_is_a_default_cluster() -> None:
     assert (cluster.control_plane.count, cluster.workers.count) == (1, 2)
     assert cluster.etcd is EtcdTopology.STACKED and not cluster.has_lb
     assert cluster.runtime == "cri-o"
-    assert [d.subtype for d in diagnostics] == [Subtype.HA_SINGLE]
+    assert found(diagnostics) == [(1, Subtype.IMPORT)]
+    assert "how many control-plane nodes" in diagnostics[0].message
+    assert ":control-plane: option" in diagnostics[0].message
 
 
 def test_kubeadm_skips_foreign_documents_with_a_warning() -> None:
@@ -487,11 +496,11 @@ INLINE = {
     "kind-proxy-mode": KIND + "networking:\n  kubeProxyMode: ebpf\n",
     "kind-only-workers": KIND + "nodes:\n- role: worker\n",
     "kind-two-documents": KIND + "---\n" + KIND,
-    "kubeadm-v1beta2": "apiVersion: kubeadm.k8s.io/v1beta2\nkind: ClusterConfiguration\n",
+    "kubeadm-v1alpha3": "apiVersion: kubeadm.k8s.io/v1alpha3\nkind: ClusterConfiguration\n",
     "kubeadm-no-endpoints": KUBEADM + "etcd:\n  external:\n    caFile: /etc/etcd/ca.crt\n",
     "kubeadm-two-clusters": KUBEADM + "---\n" + KUBEADM,
     "kubelet-only": "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n",
-    "k3d-v1alpha3": "apiVersion: k3d.io/v1alpha3\nkind: Simple\n",
+    "k3d-v1alpha6": "apiVersion: k3d.io/v1alpha6\nkind: Simple\n",
     "k3d-cluster-kind": "apiVersion: k3d.io/v1alpha5\nkind: Cluster\n",
     "configmap": "apiVersion: v1\nkind: ConfigMap\n",
     "spec": "control-plane: 3\n",
@@ -510,12 +519,12 @@ INLINE = {
     ("kind-proxy-mode", "auto", 4, Subtype.VALUE, "kubeProxyMode"),
     ("kind-only-workers", "auto", 3, Subtype.VALUE, "at least one control-plane"),
     ("kind-two-documents", "auto", 4, Subtype.IMPORT, "one YAML document"),
-    ("kubeadm-v1beta2", "auto", 1, Subtype.IMPORT,
-     "kubeadm.k8s.io/v1beta3, kubeadm.k8s.io/v1beta4"),
+    ("kubeadm-v1alpha3", "auto", 1, Subtype.IMPORT,
+     "kubeadm.k8s.io/v1beta4, kubeadm.k8s.io/v1beta3, kubeadm.k8s.io/v1beta2"),
     ("kubeadm-no-endpoints", "kubeadm", 4, Subtype.VALUE, "needs endpoints"),
     ("kubeadm-two-clusters", "auto", 5, Subtype.IMPORT, "second ClusterConfiguration"),
     ("kubelet-only", "auto", 1, Subtype.IMPORT, "no ClusterConfiguration or InitConfiguration"),
-    ("k3d-v1alpha3", "auto", 1, Subtype.IMPORT, "k3d.io/v1alpha4, k3d.io/v1alpha5"),
+    ("k3d-v1alpha6", "auto", 1, Subtype.IMPORT, "k3d.io/v1alpha5, k3d.io/v1alpha4"),
     ("k3d-cluster-kind", "auto", 2, Subtype.IMPORT, "expected Simple"),
     ("configmap", "auto", 1, Subtype.IMPORT, "supported:"),
 ])

@@ -88,7 +88,13 @@ def test_summary_notes_and_descriptions(valid_html: tuple[Path, str]) -> None:
     containers = soup.select("div.k8sarch")
     summary = containers[0].select_one("ul.k8sarch-summary").get_text(" ", strip=True)
     assert "3 members, quorum 2, tolerates 1 failure" in summary
-    assert "1 leader, 2 on standby" in summary
+    assert ("each elects one leader through a Lease of its own, 2 on standby; the leaders "
+            "drawn are one possible state") in summary
+    # The kubelet's description says what it talks to in this release (default: 1.36).
+    kubelet = containers[0].select_one("dl.k8sarch-descriptions dd:has(+ dt), "
+                                      "dl.k8sarch-descriptions").get_text(" ", strip=True)
+    assert ("In this figure (Kubernetes 1.36) the kubelet of each control-plane node talks "
+            "to the local API server.") in kubelet
     terms = [dt.get_text(" ", strip=True) for dt in containers[0].select("dl.k8sarch-descriptions > dt")]
     assert terms[:4] == ["kube-apiserver", "etcd", "kube-scheduler", "kube-controller-manager"]
     assert "kubectl" in terms and "load-balancer (haproxy)" in terms

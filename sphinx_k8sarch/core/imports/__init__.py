@@ -210,7 +210,8 @@ def _tool(self: ImportState, doc: Loaded, fmt: str) -> str | None:
             return None
         return f"companion:{tool}"
     old = module.API_VERSIONS[api]
-    if old:
+    if old and api not in self.warned:
+        self.warned.add(api)
         current = next(a for a, why in module.API_VERSIONS.items() if not why)
         self.field(doc.line(("apiVersion",)),
                    f"{api} is an old {tool} configuration version ({old}); it is read with "

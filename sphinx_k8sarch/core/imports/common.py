@@ -55,6 +55,8 @@ class ImportState(Collector):
         self.documents = documents
         #: The tool of the first document of a known group, even when it cannot be read.
         self.guess: str | None = None
+        #: Old apiVersions already warned about (once per file, not per document).
+        self.warned: set[str] = set()
 
     def field(self, line: int, message: str) -> None:
         """An ``import`` warning: a field the diagram does not follow."""

@@ -83,6 +83,10 @@ def read_version(state: ImportState, doc: Loaded, path: Path, result: Result) ->
     line = doc.line(path)
     text = str(value).strip()
     parsed = parse_version(text.removeprefix("stable-"))
+    if parsed is None and "${" in text:
+        state.field(line, f"the Kubernetes version is the clusterctl variable {text}, which "
+                    "this stream does not resolve; the current release is drawn")
+        return
     if parsed is None:
         state.field(line, f"the Kubernetes version {text!r} is not a release the diagram can "
                     "read (labels such as 'stable' are resolved online by kubeadm); the "
