@@ -109,9 +109,13 @@ class _Builder:
 
     def to_endpoint(self, tail: str, source: str) -> None:
         if self.entry:
-            # kubectl's conversation is with the endpoint itself; the agents' with the API.
-            target = "load-balancer" if source == "kubectl" else "kube-apiserver"
-            self.edge(tail, self.entry, "api", source, target)
+            # The agents' conversation is with the API; anything else drawn outside (kubectl,
+            # or a component an exercise puts among the clients) talks to the endpoint as
+            # a client does.
+            if source in ("kubelet", "kube-proxy"):
+                self.edge(tail, self.entry, "api", source, "kube-apiserver")
+            else:
+                self.edge(tail, self.entry, "api", "kubectl", "load-balancer")
 
     # -- the whole graph ------------------------------------------------------------------
     def build(self) -> Graph:
