@@ -1,4 +1,4 @@
-"""Graph → DOT source through the ``graphviz`` package (it does the quoting and escaping).
+"""Graph → DOT source, quoted as the ``graphviz`` package quotes (see :mod:`.dotwriter`).
 
 Colours here are the light palette used for raster and PDF output; the HTML output
 restyles the same SVG classes with CSS custom properties for light and dark themes.
@@ -6,63 +6,13 @@ restyles the same SVG classes with CSS custom properties for light and dark them
 
 from __future__ import annotations
 
-from functools import lru_cache
 from itertools import pairwise
 
-import graphviz
-
+from .dotwriter import Digraph, attr_list, escape
 from .graph import GEdge, GGroup, GNode, Graph
 
-#: Bounded: a long-lived process (sphinx-autobuild) sees ever new titles and labels.
-QUOTE_CACHE = 4096
-
-
-@lru_cache(maxsize=QUOTE_CACHE)
-def _quote_typed(kind: type, identifier: str) -> str:
-    # Keyed on the type too: graphviz.escape() returns a str subclass that equals the
-    # plain string but must be quoted differently.
-    return str(graphviz.quoting.quote(identifier))
-
-
-def _quote(identifier: str) -> str:
-    return _quote_typed(type(identifier), identifier)
-
-
-def _a_list(label: str | None = None, kwargs: dict[str, str] | None = None,
-            attributes: dict[str, str] | None = None) -> str:
-    """``graphviz.quoting.a_list`` with memoised quoting (same output: sorted pairs)."""
-    result = [f"label={_quote(label)}"] if label is not None else []
-    for mapping in (kwargs, attributes):
-        if mapping:
-            result += [f"{_quote(k)}={_quote(v)}" for k, v in sorted(mapping.items())
-                       if v is not None]
-    return " ".join(result)
-
-
-def _attr_list(label: str | None = None, kwargs: dict[str, str] | None = None,
-               attributes: dict[str, str] | None = None) -> str:
-    content = _a_list(label, kwargs=kwargs, attributes=attributes)
-    return f" [{content}]" if content else ""
-
-
-@lru_cache(maxsize=QUOTE_CACHE)
-def _quote_edge_typed(kind: type, identifier: str) -> str:
-    return str(graphviz.quoting.quote_edge(identifier))
-
-
-def _quote_edge(identifier: str) -> str:
-    return _quote_edge_typed(type(identifier), identifier)
-
-
-class _Digraph(graphviz.Digraph):
-    """``graphviz.Digraph`` with memoised quoting: the quoting is still the package's own,
-    but a diagram repeats the same few hundred names and values, and quoting them over and
-    over was most of the time spent building DOT."""
-
-    _quote = staticmethod(_quote)
-    _quote_edge = staticmethod(_quote_edge)
-    _a_list = staticmethod(_a_list)
-    _attr_list = staticmethod(_attr_list)
+#: The DOT builder; ``graphviz.Digraph`` writes the same text (tests swap one for the other).
+_Digraph = Digraph
 
 
 FONT = "Arimo"  # bundled with graphviz-pure; metric-compatible with Arial/Helvetica
@@ -101,8 +51,8 @@ def _family(node: GNode) -> str:
 
 def _text(value: str) -> str:
     """Text drawn as written: no ``\\N``/``\\l`` escapes, no ``<…>`` HTML labels, no entities
-    (``graphviz.quote`` alone keeps all three active, and a trailing backslash breaks DOT)."""
-    return graphviz.escape(value.replace("&", "&amp;"))
+    (quoting alone keeps all three active, and a trailing backslash breaks DOT)."""
+    return escape(value.replace("&", "&amp;"))
 
 
 def _wrap(label: str, width: int = 16) -> str:
@@ -165,7 +115,7 @@ def rows(group: GGroup) -> list[list[GNode]]:
     return result
 
 
-def _group(parent: graphviz.Digraph, group: GGroup, linked: frozenset[str]
+def _group(parent: Digraph, group: GGroup, linked: frozenset[str]
            ) -> tuple[str, str, list[list[GNode]]]:
     """Draw one machine; returns the ids of its first and last anchor nodes and its rows."""
     fill, border = GROUP_STYLE[group.kind]
@@ -199,7 +149,7 @@ def _group(parent: graphviz.Digraph, group: GGroup, linked: frozenset[str]
         return layout[0][0].id, layout[-1][0].id, layout
 
 
-def _edge(dot: graphviz.Digraph, edge: GEdge, levels: dict[str, int], show_label: bool) -> None:
+def _edge(dot: Digraph, edge: GEdge, levels: dict[str, int], show_label: bool) -> None:
     colour = EDGE_COLOUR[edge.kind]
     attrs = {"color": colour, "class": f"k8s-edge k8s-edge--{edge.kind}", "fontsize": "10",
              "fontcolor": colour, "penwidth": "1.3", "arrowsize": "0.7"}
@@ -231,11 +181,11 @@ def print_variant(source: str, dpi: int) -> str:
     # Right after the first graph attributes, where it overrides their background.
     lines = source.split("\n")
     first = next(i for i, line in enumerate(lines) if line.startswith("\tgraph ["))
-    extra = _attr_list(kwargs={"dpi": str(dpi), "bgcolor": "white"})
+    extra = attr_list(kwargs={"dpi": str(dpi), "bgcolor": "white"})
     return "\n".join([*lines[:first + 1], f"\tgraph{extra}", *lines[first + 1:]])
 
 
-def _build(graph: Graph) -> graphviz.Digraph:
+def _build(graph: Graph) -> Digraph:
     dot = _Digraph("k8sarch", strict=False)
     dot.attr("graph", rankdir="LR", newrank="true", compound="true", nodesep="0.2",
              ranksep="0.45", fontname=FONT, fontsize="13", bgcolor="transparent",
