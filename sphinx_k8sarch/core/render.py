@@ -1,19 +1,34 @@
-"""Run the Graphviz renderer with a content-addressed cache and atomic writes."""
+"""Run the Graphviz renderer with a content-addressed cache and atomic writes.
+
+:func:`render` renders one DOT source here and now. In a Sphinx build a
+:class:`RenderPool` starts renders as soon as the DOT is known, in a dispatcher process
+that keeps a bounded number of renderer processes busy on the other cores, and the writers
+(the main process, or the processes ``-j`` forks) get each render with :func:`obtain`,
+which waits only for that one. Processes share the work through files beside the cache
+(see :func:`obtain`), so nothing depends on which process forked which.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 import hashlib
+import json
 import os
 from pathlib import Path
+import queue
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
+import time
+from typing import IO, Any, Self
 
 from . import __version__
 from .vocabulary import DEFAULT_RENDERER, RENDER_FORMATS, RENDER_TIMEOUT
@@ -122,17 +137,23 @@ def cache_name(key: str, fmt: str) -> str:
     return f"k8sarch-{key}.{fmt}"
 
 
-def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
-           timeout: float = RENDER_TIMEOUT) -> tuple[Path, bool]:
-    """Render DOT ``source`` to ``fmt``; returns the cached file and whether it was new."""
+def checked_renderer(fmt: str, command: str | None) -> str:
+    """The renderer's path for ``fmt``, or RenderError (unknown format, not found)."""
     if fmt not in FORMATS:
         raise RenderError(f"unsupported output format {fmt!r}")
     path = find_renderer(command)
     if path is None:
         raise RenderError(f"the Graphviz renderer {command or DEFAULT_RENDERER!r} was not found")
-    target = cache_dir / cache_name(cache_key(source, fmt, path), fmt)
-    if target.is_file():
-        return target, False
+    return path
+
+
+def target_for(source: str, fmt: str, cache_dir: Path, path: str) -> Path:
+    """Where the render of ``source`` as ``fmt`` by the renderer at ``path`` is cached."""
+    return cache_dir / cache_name(cache_key(source, fmt, path), fmt)
+
+
+def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None:
+    """Run the renderer into ``target`` (atomically); RenderError when it fails."""
     with atomic_target(target) as tmp:
         try:
             done = subprocess.run([path, f"-T{fmt}", "-o", str(tmp)], input=source.encode(),
@@ -149,4 +170,245 @@ def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
             head = written.read(64)
         if not head.lstrip().startswith(MAGIC[fmt]):
             raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
+
+
+def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,
+           timeout: float = RENDER_TIMEOUT) -> tuple[Path, bool]:
+    """Render DOT ``source`` to ``fmt``; returns the cached file and whether it was new."""
+    path = checked_renderer(fmt, command)
+    target = target_for(source, fmt, cache_dir, path)
+    if target.is_file():
+        return target, False
+    _run(path, source, fmt, target, timeout)
     return target, True
+
+
+# -- sharing renders between processes ------------------------------------------------------
+#: Beside the cache, for one build: ``<render>.claim`` while a process renders it,
+#: ``<render>.failed`` (the reason) when that failed. Emptied when a build starts and ends.
+PENDING_FOLDER = "pending"
+#: How long a writer waits for a render that another process claimed, beyond the renderer
+#: timeout that process enforces, before it renders it itself (that process died).
+CLAIM_GRACE = 10.0
+#: The longest sleep between two looks at a claimed render (seconds).
+POLL_MAX = 0.005
+
+
+def _marker(target: Path, kind: str) -> Path:
+    return target.parent / PENDING_FOLDER / f"{target.name}.{kind}"
+
+
+def _claim(target: Path) -> bool:
+    """Take the render of ``target`` for this process; False if another one has it."""
+    marker = _marker(target, "claim")
+    for _attempt in range(2):
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            return True
+        except FileExistsError:
+            return False
+        except FileNotFoundError:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+    return False
+
+
+def _failure(target: Path) -> str | None:
+    try:
+        return _marker(target, "failed").read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _settled(target: Path) -> bool:
+    return target.is_file() or _marker(target, "failed").is_file()
+
+
+def _render_claimed(path: str, source: str, fmt: str, target: Path, timeout: float) -> None:
+    """Render a claimed ``target``. A failure is recorded before the claim is released, so
+    every process that needs this render gets the same reason without trying again."""
+    try:
+        _run(path, source, fmt, target, timeout)
+    except RenderError as exc:
+        with atomic_target(_marker(target, "failed")) as tmp:
+            tmp.write_text(str(exc), encoding="utf-8")
+        raise
+    finally:
+        _marker(target, "claim").unlink(missing_ok=True)
+
+
+def obtain(source: str, fmt: str, cache_dir: Path, command: str | None = None,
+           timeout: float = RENDER_TIMEOUT) -> tuple[Path, bool]:
+    """:func:`render`, sharing the work with the build's :class:`RenderPool` and with other
+    writer processes: a render another process is running is waited for, never repeated,
+    and fails with that process's reason; one that nobody has started is done here at once,
+    ahead of the pool's queue."""
+    path = checked_renderer(fmt, command)
+    target = target_for(source, fmt, cache_dir, path)
+    deadline: float | None = None
+    delay = POLL_MAX / 16
+    while True:
+        if target.is_file():
+            return target, False
+        reason = _failure(target)
+        if reason is not None:
+            raise RenderError(reason)
+        if _claim(target):
+            if _settled(target):  # finished between the looks above and the claim
+                _marker(target, "claim").unlink(missing_ok=True)
+                continue
+            _render_claimed(path, source, fmt, target, timeout)
+            return target, True
+        now = time.monotonic()
+        if deadline is None:
+            deadline = now + timeout + CLAIM_GRACE
+        elif now > deadline:
+            _run(path, source, fmt, target, timeout)  # the claimant died with its claim
+            return target, True
+        time.sleep(delay)
+        delay = min(delay * 2, POLL_MAX)
+
+
+def default_workers() -> int:
+    """Renderer processes the pool runs at once: one core is left to Sphinx itself."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
+
+
+#: The dispatcher: this module in a fresh interpreter, imported from where this copy lives.
+_DISPATCHER = ("import sys; sys.path.insert(0, sys.argv[1]); "
+               "from sphinx_k8sarch.core.render import dispatcher_main; "
+               "dispatcher_main(sys.argv[2:])")
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class RenderPool:
+    """Renders DOT ahead of the writers, in a bounded pool of renderer processes.
+
+    :meth:`submit` hands a job to a dispatcher process (started with the first job) that
+    keeps up to ``workers`` renderers running and writes into the cache; writers collect
+    with :func:`obtain`. Only the process that created the pool submits and closes it: a
+    copy in a process forked by ``sphinx-build -j`` does nothing, its writers go through the
+    claim files instead.
+    """
+
+    def __init__(self, cache_dir: Path, command: str | None = None,
+                 timeout: float = RENDER_TIMEOUT, workers: int | None = None) -> None:
+        self.cache_dir = cache_dir
+        self.timeout = timeout
+        self.workers = workers or default_workers()
+        self.owner = os.getpid()
+        self.submitted = 0
+        self._path = find_renderer(command) if sys.executable else None
+        self._seen: set[str] = set()
+        self._process: subprocess.Popen[bytes] | None = None
+        _empty(cache_dir / PENDING_FOLDER)  # claims and failures of an interrupted build
+
+    def submit(self, source: str, fmt: str) -> bool:
+        """Start rendering ``source`` as ``fmt`` unless it is cached or already queued;
+        False when nothing was queued (also when the renderer is missing: the writer
+        reports that)."""
+        if os.getpid() != self.owner or self._path is None or fmt not in FORMATS:
+            return False
+        try:
+            target = target_for(source, fmt, self.cache_dir, self._path)
+        except RenderError:  # the renderer does not run: the writers report it
+            self._path = None
+            return False
+        if target.name in self._seen or target.is_file():
+            return False
+        self._seen.add(target.name)
+        job = json.dumps({"source": source, "fmt": fmt, "target": str(target)}) + "\n"
+        try:
+            stdin = self._start().stdin
+            assert stdin is not None
+            stdin.write(job.encode("utf-8"))
+            stdin.flush()
+        except OSError:  # the dispatcher is gone; the writers render by themselves
+            self._path = None
+            return False
+        self.submitted += 1
+        return True
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            assert self._path is not None
+            (self.cache_dir / PENDING_FOLDER).mkdir(parents=True, exist_ok=True)
+            self._process = subprocess.Popen(
+                [sys.executable, "-I", "-c", _DISPATCHER, _PACKAGE_ROOT, self._path,
+                 repr(self.timeout), str(self.workers)],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        return self._process
+
+    def close(self) -> None:
+        """End of the build: the dispatcher drops what nobody started, finishes what is
+        running and exits (reaped here); the claim and failure files go."""
+        if os.getpid() != self.owner:
+            return
+        process, self._process = self._process, None
+        if process is not None:
+            with contextlib.suppress(OSError):
+                assert process.stdin is not None
+                process.stdin.close()
+            try:
+                process.wait(timeout=self.timeout + CLAIM_GRACE)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        _empty(self.cache_dir / PENDING_FOLDER)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _empty(folder: Path) -> None:
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            entry.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def dispatcher_main(argv: list[str]) -> None:
+    """Entry point of the dispatcher process: ``renderer timeout workers``, jobs on stdin."""
+    # Ctrl-C stops Sphinx and so ends our input; the renders running then end normally.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    path, timeout, workers = argv
+    serve(path, float(timeout), int(workers), sys.stdin.buffer)
+
+
+def serve(path: str, timeout: float, workers: int, jobs_in: IO[bytes]) -> None:
+    """The dispatcher of a :class:`RenderPool`: one JSON job per input line, up to
+    ``workers`` renders at once, in the order they came. At the end of the input (the build
+    ended, or Sphinx died) jobs not started are dropped and running ones finish."""
+    jobs: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
+    ended = threading.Event()
+
+    def work() -> None:
+        while (job := jobs.get()) is not None and not ended.is_set():
+            target = Path(job["target"])
+            if _settled(target) or not _claim(target):
+                continue  # done, or a writer is rendering it right now
+            if _settled(target):
+                _marker(target, "claim").unlink(missing_ok=True)
+                continue
+            with contextlib.suppress(Exception):  # recorded for the writers; keep serving
+                _render_claimed(path, job["source"], job["fmt"], target, timeout)
+
+    threads = [threading.Thread(target=work) for _ in range(max(1, workers))]
+    for thread in threads:
+        thread.start()
+    try:
+        for line in jobs_in:
+            jobs.put(json.loads(line))
+    finally:
+        ended.set()
+        for _thread in threads:
+            jobs.put(None)
+        for thread in threads:
+            thread.join()

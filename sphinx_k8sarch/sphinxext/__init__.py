@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..core.i18n import DOMAIN, LOCALE_DIR
-from .cache import RenderSources, failed_docs, remove_stale, report_failures
+from .cache import (
+    RenderSources,
+    close_pool,
+    failed_docs,
+    forget_jobs,
+    queue_renders,
+    remove_stale,
+    report_failures,
+    start_pool,
+)
 from .config import setup_config
 from .descriptions import ExpandDescriptions
 from .directive import K8sClusterDirective
@@ -47,7 +56,12 @@ def setup_extension(app: Sphinx) -> None:
     app.add_env_collector(RenderSources)
     app.connect("warn-missing-reference", missing_reference)
     app.connect("builder-inited", _add_static)
+    app.connect("builder-inited", start_pool)
+    app.connect("doctree-read", queue_renders)
+    app.connect("env-updated", forget_jobs)
     app.connect("env-get-outdated", failed_docs)
     app.connect("env-before-read-docs", skip_undecodable)
+    # The pool ends first: renders still running finish before stale ones are removed.
+    app.connect("build-finished", close_pool, priority=100)
     app.connect("build-finished", remove_stale)
     app.connect("build-finished", report_failures)

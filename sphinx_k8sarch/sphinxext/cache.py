@@ -1,5 +1,9 @@
 """Render-cache bookkeeping through Sphinx's own environment mechanisms.
 
+* Renders start while the documents are read: each diagram's DOT goes to the build's
+  :class:`~.render.RenderPool` as soon as its document is read (from ``-j`` reader
+  processes through the environment they hand back), so layout runs on the other cores
+  while Sphinx reads and writes, and a writer waits only for the render it needs.
 * The DOT sources each document renders are recorded by an environment collector (read,
   purged and merged under ``-j`` by Sphinx like its own per-document data), so that renders
   no live diagram uses are deleted when a build ends.
@@ -25,6 +29,7 @@ from ..core.dot import print_variant
 from ..core.render import (
     FORMATS,
     RenderError,
+    RenderPool,
     cache_dir,
     cache_name,
     find_renderer,
@@ -43,6 +48,71 @@ if TYPE_CHECKING:
 FAILED_DIR = "failed"
 #: File names of renders, as :func:`~.render.cache_name` writes them.
 RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")")
+
+
+def render_format(builder: Builder) -> tuple[str, int | None] | None:
+    """(format, dpi for raster output) of the renders ``builder`` writes, None for the
+    builders that show the text description instead."""
+    if builder.format == "html":
+        return "svg", None
+    if builder.format == "latex":
+        cfg = get_config(builder.env)
+        return ("pdf", None) if cfg.renders_pdf else ("png", cfg.latex_dpi)
+    return None
+
+
+# -- rendering ahead of the writers ---------------------------------------------------------
+#: The pool of each build in this process, by cache folder. Forked ``-j`` processes inherit
+#: a copy that does nothing (see RenderPool).
+POOLS: dict[Path, RenderPool] = {}
+#: Build-environment attribute, only in ``-j`` reader processes: the (format, DOT) to render
+#: for the documents they read, handed to the main process with their environment.
+ENV_JOBS = "k8sarch_render_jobs"
+
+
+def start_pool(app: Sphinx) -> None:
+    """``builder-inited``: a pool for this build, if its builder draws pictures."""
+    if render_format(app.builder) is not None:
+        cfg = get_config(app.env)
+        folder = cache_dir(app.doctreedir)
+        POOLS[folder] = RenderPool(folder, cfg.renderer, cfg.renderer_timeout)
+
+
+def _submit(app: Sphinx, jobs: list[tuple[str, str]]) -> bool:
+    pool = POOLS.get(cache_dir(app.doctreedir))
+    if pool is None or pool.owner != os.getpid():
+        return False
+    for fmt, source in jobs:
+        pool.submit(source, fmt)
+    return True
+
+
+def queue_renders(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: start rendering the document's diagrams (or, in a ``-j`` reader
+    process, pass them on to the main process with the environment)."""
+    wanted = render_format(app.builder)
+    if wanted is None:
+        return
+    fmt, dpi = wanted
+    jobs = [(fmt, print_variant(node["dot"], dpi) if dpi else node["dot"])
+            for node in doctree.findall(k8sarch_diagram)]
+    if jobs and not _submit(app, jobs):
+        app.env.__dict__.setdefault(ENV_JOBS, []).extend(jobs)
+
+
+def forget_jobs(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: reading is over; the jobs never go into the pickled environment."""
+    jobs = env.__dict__.pop(ENV_JOBS, None)
+    if jobs:
+        _submit(app, jobs)
+
+
+def close_pool(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``, before the stale renders are removed: the pool ends with the
+    build (nothing left running, no claim files)."""
+    pool = POOLS.pop(cache_dir(app.doctreedir), None)
+    if pool is not None:
+        pool.close()
 
 
 def note_failure(builder: Builder, node: nodes.Element, reason: str) -> None:
@@ -120,6 +190,8 @@ class RenderSources(EnvironmentCollector):
         for docname in docnames:
             if docname in theirs:
                 _sources(env)[docname] = theirs[docname]
+        # A -j reader process finished: render what it read while the others still read.
+        _submit(app, other.__dict__.pop(ENV_JOBS, []))
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
         dpi = get_config(app.env).latex_dpi

@@ -13,9 +13,9 @@ from docutils import nodes
 
 from ..core.dot import print_variant
 from ..core.i18n import Translator
-from ..core.render import RenderError, atomic_target, cache_dir, render
+from ..core.render import RenderError, atomic_target, cache_dir, obtain
 from ..core.svg import inline_svg
-from .cache import note_failure
+from .cache import note_failure, render_format
 from .config import get_config
 from .nodes import k8sarch_diagram, k8sarch_link
 
@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 
 def _render(translator: Any, node: k8sarch_diagram, fmt: str, dpi: int | None = None
             ) -> Path | None:
+    """The render of ``node`` (started while reading, see :mod:`.cache`), or None after
+    noting the failure."""
     builder: Builder = translator.builder
     cfg = get_config(builder.env)
     source = print_variant(node["dot"], dpi) if dpi else node["dot"]
     try:
-        path, _new = render(source, fmt, cache_dir(builder.doctreedir), cfg.renderer,
+        path, _new = obtain(source, fmt, cache_dir(builder.doctreedir), cfg.renderer,
                             cfg.renderer_timeout)
     except RenderError as exc:
         note_failure(builder, node, str(exc))
@@ -83,9 +85,9 @@ def html_visit(self: Any, node: k8sarch_diagram) -> None:
 
 # -- LaTeX -------------------------------------------------------------------------------
 def latex_visit(self: Any, node: k8sarch_diagram) -> None:
-    cfg = get_config(self.builder.env)
-    fmt, dpi = ("pdf", None) if cfg.renders_pdf else ("png", cfg.latex_dpi)
-    path = _render(self, node, fmt, dpi)
+    wanted = render_format(self.builder)
+    assert wanted is not None  # a LaTeX builder
+    path = _render(self, node, *wanted)
     if path is None:
         lines = "\\\\\n".join(self.encode(line) for line in node["topology"])
         self.body.append(f"\n\\begin{{quote}}\\small\n{lines}\n\\end{{quote}}\n")
