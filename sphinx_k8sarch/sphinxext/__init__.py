@@ -24,7 +24,8 @@ from .cache import (
     start_pool,
 )
 from .config import setup_config
-from .descriptions import ExpandDescriptions
+from .descriptions import ExpandDescriptions, KeepForHtml
+from .descriptions import html_visit as descriptions_html_visit
 from .directive import K8sClusterDirective
 from .domain import K8sDomain, missing_reference
 from .nodes import k8sarch_descriptions, k8sarch_diagram, k8sarch_link
@@ -46,9 +47,13 @@ def _add_static(app: Sphinx) -> None:
 def setup_extension(app: Sphinx) -> None:
     setup_config(app)
     app.add_node(k8sarch_diagram, **VISITORS)  # type: ignore[arg-type]
-    for node in (k8sarch_link, k8sarch_descriptions):
-        app.add_node(node, html=(skip, None), latex=(skip, None), text=(skip, None),
-                     man=(skip, None), texinfo=(skip, None))
+    app.add_node(k8sarch_link, html=(skip, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
+    # HTML builders write the descriptions themselves (each distinct one once per build).
+    app.add_node(k8sarch_descriptions, html=(descriptions_html_visit, None),
+                 latex=(skip, None), text=(skip, None), man=(skip, None),
+                 texinfo=(skip, None))
+    app.add_post_transform(KeepForHtml)
     app.add_post_transform(ExpandDescriptions)
     app.add_directive("k8s-cluster", K8sClusterDirective)
     app.add_message_catalog(DOMAIN, str(LOCALE_DIR))
