@@ -5,6 +5,8 @@ DOT, built with the same renderer.
 One command: ``make bench`` (``python benchmarks/run.py``). ``--smoke`` is the short run
 that ``make test`` does. Everything is measured in one run on one machine and reported as
 ratios; the sites are built in turn, in alternating order, so noise hits every side alike.
+Full builds are measured with ``-j 1`` and ``-j 2`` from a cold start (no renders cached)
+and with ``-j 1`` from a warm render cache (only the renders kept).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from sphinx_k8sarch.core.dot import to_dot
 from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
 from sphinx_k8sarch.core.pipeline import analyse
-from sphinx_k8sarch.core.render import find_renderer, renderer_version
+from sphinx_k8sarch.core.render import CACHE_FOLDER, find_renderer, renderer_version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sites import SIDES, Site, built_dot, drawn, embedded, write_sites
@@ -55,6 +57,11 @@ CORE_CASES = (
     ("5+5000", "control-plane: 5\nworkers: 5000\nload-balancer: haproxy\n"),
 )
 BUILD_TIMEOUT = 3600.0
+#: The issue's goals: full builds at most this fraction of the peer's, memory at most this
+#: multiple, rebuilds no slower.
+GOAL_BUILD = 0.85
+GOAL_MEMORY = 1.10
+GOAL_REBUILD = 1.0
 
 
 class BenchError(Exception):
@@ -79,7 +86,9 @@ class Run:
 
 @dataclass
 class Series:
-    """All repetitions of one (pages, renderer, side)."""
+    """All repetitions of one (pages, renderer, side): ``full`` clean builds with -j 1,
+    ``warm`` the same with the renders of the previous build kept, ``parallel`` clean
+    builds with -j 2, and the ``noop`` and one-``edit`` rebuilds (-j 1)."""
 
     pages: int
     renderer: str
@@ -87,6 +96,12 @@ class Series:
     full: list[Run] = field(default_factory=list)
     noop: list[Run] = field(default_factory=list)
     edit: list[Run] = field(default_factory=list)
+    warm: list[Run] = field(default_factory=list)
+    parallel: list[Run] = field(default_factory=list)
+
+
+#: Kinds of full build: Series field, label in the report.
+FULL_KINDS = (("full", "-j 1 cold"), ("warm", "-j 1 warm"), ("parallel", "-j 2 cold"))
 
 
 # -- running sphinx-build ----------------------------------------------------------------
@@ -99,12 +114,12 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def sphinx_build(site: Site, renderer: Renderer) -> Run:
-    """Build ``site`` to HTML in a fresh process, serially (-j 1), warnings as errors: a
+def sphinx_build(site: Site, renderer: Renderer, jobs: int = 1) -> Run:
+    """Build ``site`` to HTML in a fresh process with ``-j jobs``, warnings as errors: a
     renderer failure must not pass for a fast build."""
     html, doctrees = site.build_dirs(renderer.label)
     setting = "graphviz_dot" if site.side == "peer" else "k8sarch_renderer"
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-j", "1", "-q", "-W",
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-j", str(jobs), "-q", "-W",
            "-d", str(doctrees), "-D", f"{setting}={renderer.path}", str(site.root), str(html)]
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
@@ -128,19 +143,36 @@ def sphinx_build(site: Site, renderer: Renderer) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def clean(site: Site, renderer: Renderer) -> None:
-    for path in site.build_dirs(renderer.label):
+def clean(site: Site, renderer: Renderer, keep_renders: bool = False) -> None:
+    """Delete the output and the doctrees; ``keep_renders`` keeps each side's own render
+    cache (ours beside the doctrees, the peer's images in the output), so that a build
+    starts warm: everything is read and written again, nothing is laid out again."""
+    html, doctrees = site.build_dirs(renderer.label)
+    kept = (doctrees / CACHE_FOLDER) if site.side != "peer" else (html / "_images")
+    aside = kept.parent.parent / f"kept-{kept.name}"
+    shutil.rmtree(aside, ignore_errors=True)
+    if keep_renders and kept.is_dir():
+        kept.rename(aside)
+    for path in (html, doctrees):
         shutil.rmtree(path, ignore_errors=True)
+    if keep_renders and aside.is_dir():
+        kept.parent.mkdir(parents=True)
+        aside.rename(kept)
 
 
 def measure_site(site: Site, renderer: Renderer, series: Series) -> None:
-    """Clean build, no-op rebuild, then a rebuild after editing page 0's spec."""
+    """Clean build, no-op rebuild, clean build from a warm render cache, a rebuild after
+    editing page 0's spec (all -j 1), then a clean build with -j 2."""
     site.write_page(0)
     clean(site, renderer)
     series.full.append(sphinx_build(site, renderer))
     series.noop.append(sphinx_build(site, renderer))
+    clean(site, renderer, keep_renders=True)
+    series.warm.append(sphinx_build(site, renderer))
     site.write_page(0, edited=True)
     series.edit.append(sphinx_build(site, renderer))
+    clean(site, renderer)
+    series.parallel.append(sphinx_build(site, renderer, jobs=2))
 
 
 def verify(sites: dict[str, Site], renderer: Renderer) -> None:
@@ -175,9 +207,11 @@ def run_builds(root: Path, sizes: list[int], reps: int, renderers: list[Renderer
                     measure_site(sites[side], renderer, table[renderer.label, side])
                 if rep == 0:
                     verify(sites, renderer)
-                times = ", ".join(f"{side} {table[renderer.label, side].full[-1].wall:.2f} s"
-                                  for side in SIDES)
-                progress(f"N={pages} {renderer.label} rep {rep + 1}/{reps}: {times}")
+                times = ", ".join(f"{side} " + " / ".join(
+                    f"{getattr(table[renderer.label, side], kind)[-1].wall:.2f}"
+                    for kind, _label in FULL_KINDS) + " s" for side in SIDES)
+                progress(f"N={pages} {renderer.label} rep {rep + 1}/{reps} "
+                         f"(cold -j 1 / warm -j 1 / cold -j 2): {times}")
         results.extend(table.values())
     return results
 
@@ -231,19 +265,31 @@ def ratios(series: list[Series], core: list[dict[str, Any]]) -> list[dict[str, A
     divided before taking the median, so a slow moment affects both sides of a ratio."""
     out: list[dict[str, Any]] = []
     by_key = {(s.pages, s.renderer, s.side): s for s in series}
+
+    def paired(mine: list[Run], theirs: list[Run], value: Callable[[Run], float]) -> float:
+        return median(value(a) / value(b) for a, b in zip(mine, theirs, strict=True))
+
     for (pages, renderer, side), one in sorted(by_key.items()):
         where = {"pages": pages, "renderer": renderer, "side": side}
-        for kind in ("noop", "edit"):
-            runs: list[Run] = getattr(one, kind)
-            out.append({"measure": f"{kind}/full", **where, "value": median(
-                r.wall / f.wall for r, f in zip(runs, one.full, strict=True))})
+        out.extend({"measure": f"{kind}/full", **where,
+                    "value": paired(getattr(one, kind), one.full, lambda r: r.wall)}
+                   for kind in ("noop", "edit"))
         if side == "peer":
             continue
-        pairs = list(zip(one.full, by_key[pages, renderer, "peer"].full, strict=True))
-        for measure, value in (("build", lambda r: r.wall), ("build-cpu", lambda r: r.cpu),
-                               ("memory", lambda r: r.rss_mib)):
+        peer = by_key[pages, renderer, "peer"]
+        for kind, measure in (("full", "build"), ("warm", "build-warm"),
+                              ("parallel", "build-j2")):
+            mine, theirs = getattr(one, kind), getattr(peer, kind)
             out.append({"measure": measure, **where,
-                        "value": median(value(a) / value(b) for a, b in pairs)})
+                        "value": paired(mine, theirs, lambda r: r.wall)})
+            out.append({"measure": f"{measure}-cpu", **where,
+                        "value": paired(mine, theirs, lambda r: r.cpu)})
+        for kind, measure in (("full", "memory"), ("parallel", "memory-j2")):
+            out.append({"measure": measure, **where, "value": paired(
+                getattr(one, kind), getattr(peer, kind), lambda r: r.rss_mib)})
+        out.extend({"measure": kind, **where, "value": paired(
+            getattr(one, kind), getattr(peer, kind), lambda r: r.wall)}
+                   for kind in ("noop", "edit"))
     out.extend({"measure": f"core {row['case']} / {core[0]['case']}", "value": row["ratio"]}
                for row in core[1:])
     return out
@@ -309,6 +355,10 @@ def _table(header: list[str], rows: list[list[str]], align: list[str]) -> list[s
             *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
+def _mark(value: float, goal: float) -> str:
+    return f"{value:.2f}" + (" ✓" if value <= goal else " ✗")
+
+
 def markdown(result: dict[str, Any]) -> str:
     labels: list[str] = [r["label"] for r in result["renderers"]]
     by_key = {(s["pages"], s["renderer"], s["side"]): s for s in result["builds"]}
@@ -317,45 +367,60 @@ def markdown(result: dict[str, Any]) -> str:
     sizes: list[int] = result["settings"]["sizes"]
     reps: int = result["settings"]["reps"]
     grid = [(n, r) for n in sizes for r in labels]
+    kinds = [(kind, label) for kind, label in FULL_KINDS
+             if all(by_key[n, r, "peer"].get(kind) for n, r in grid)]
 
     def med(n: int, r: str, side: str, kind: str, key: str) -> float:
         return median(run[key] for run in by_key[n, r, side][kind])
 
     lines = _para(f"Measured {result['date']} with `{result['command']}`: {reps} "
                   f"repetition{'s' if reps > 1 else ''}, medians; ratios are medians of runs "
-                  "paired within a repetition.")
+                  "paired within a repetition. ✓ marks a goal met, ✗ one missed.")
     lines += _table(["Machine", ""], [[k, v.replace("|", "/")]
                                       for k, v in result["machine"].items()], ["---", "---"])
     lines += _para(f"Load average (1, 5, 15 min) before: {result['load'][0]}; after: "
                    f"{result['load'][1]}.")
 
-    lines += ["**Full build, ours / peer**: wall time (CPU time in brackets)", ""]
-    header = [f"{r}: {SIDE_LABEL[side]}" for r in labels for side in SIDES[:-1]]
-    lines += _table(["Pages", *header], [
-        [str(n), *(f"{ratio['build', n, r, side]:.2f} ({ratio['build-cpu', n, r, side]:.2f})"
-                   for r in labels for side in SIDES[:-1])] for n in sizes],
-        ["---:"] * (1 + len(header)))
+    lines += _para(f"**Full build, ours / peer** (goal ≤ {GOAL_BUILD}): wall time, CPU time "
+                   "of the whole process tree in brackets; cold: nothing cached, warm: the "
+                   "renders of the previous build kept")
+    measures = {"full": "build", "warm": "build-warm", "parallel": "build-j2"}
+    header = [f"{SIDE_LABEL[side]}, {label}" for side in SIDES[:-1] for _k, label in kinds]
+    lines += _table(["Pages", "Renderer", *header], [
+        [str(n), r, *(f"{_mark(ratio[measures[kind], n, r, side], GOAL_BUILD)} "
+                      f"({ratio[measures[kind] + '-cpu', n, r, side]:.2f})"
+                      for side in SIDES[:-1] for kind, _l in kinds)]
+        for n, r in grid], ["---:", "---", *["---:"] * len(header)])
 
-    lines += ["**Incremental rebuilds, as a fraction of the same site's full build**", ""]
-    lines += _table(["Pages", "Renderer", *(f"{what}: {side}" for what in ("no-op", "one edit")
-                                            for side in ("ours", "peer"))], [
-        [str(n), r, *(f"{ratio[kind + '/full', n, r, side]:.2f}"
-                      for kind in ("noop", "edit") for side in ("ours", "peer"))]
-        for n, r in grid], ["---:", "---", *["---:"] * 4])
+    lines += _para(f"**Rebuilds, ours / peer** (goal ≤ {GOAL_REBUILD:g}), and as a fraction "
+                   "of the same site's full build")
+    lines += _table(["Pages", "Renderer", "no-op: ours / peer", "one edit: ours / peer",
+                     *(f"{what} / full: {side}" for what in ("no-op", "one edit")
+                       for side in ("ours", "peer"))], [
+        [str(n), r, *(_mark(ratio[kind, n, r, "ours"], GOAL_REBUILD)
+                      for kind in ("noop", "edit")),
+         *(f"{ratio[kind + '/full', n, r, side]:.2f}"
+           for kind in ("noop", "edit") for side in ("ours", "peer"))]
+        for n, r in grid], ["---:", "---", *["---:"] * 6])
 
-    lines += _para("**Peak memory, ours / peer** (largest resident set in the `sphinx-build` "
-                   "process tree)")
-    lines += _table(["Pages", "Renderer", *(SIDE_LABEL[side] for side in SIDES[:-1])], [
-        [str(n), r, *(f"{ratio['memory', n, r, side]:.2f}" for side in SIDES[:-1])]
-        for n, r in grid], ["---:", "---", *["---:"] * (len(SIDES) - 1)])
+    lines += _para(f"**Peak memory, ours / peer** (goal ≤ {GOAL_MEMORY:.1f}; the largest "
+                   "resident set in the `sphinx-build` process tree)")
+    memory = [("memory", "-j 1"), ("memory-j2", "-j 2")]
+    lines += _table(["Pages", "Renderer", *(f"{SIDE_LABEL[side]}, {label}" for side in SIDES[:-1]
+                                            for _m, label in memory)], [
+        [str(n), r, *(_mark(ratio[measure, n, r, side], GOAL_MEMORY)
+                      for side in SIDES[:-1] for measure, _l in memory)]
+        for n, r in grid], ["---:", "---", *["---:"] * (2 * (len(SIDES) - 1))])
 
-    lines += ["**Absolute figures** (medians)", ""]
-    lines += _table(["Pages", "Renderer", "Site", "full build s", "CPU s", "no-op s",
-                     "one edit s", "peak MiB"], [
-        [str(n), r, SIDE_LABEL[side], *(f"{med(n, r, side, kind, key):.2f}" for kind, key in (
-            ("full", "wall"), ("full", "cpu"), ("noop", "wall"), ("edit", "wall"))),
+    lines += ["**Absolute figures** (medians, seconds and MiB)", ""]
+    lines += _table(["Pages", "Renderer", "Site", *(label for _k, label in kinds),
+                     "CPU -j 1 cold", "no-op", "one edit", "peak MiB -j 1"], [
+        [str(n), r, SIDE_LABEL[side],
+         *(f"{med(n, r, side, kind, 'wall'):.2f}" for kind, _l in kinds),
+         f"{med(n, r, side, 'full', 'cpu'):.2f}",
+         *(f"{med(n, r, side, kind, 'wall'):.2f}" for kind in ("noop", "edit")),
          f"{med(n, r, side, 'full', 'rss_mib'):.0f}"]
-        for n, r in grid for side in SIDES], ["---:", "---", "---", *["---:"] * 5])
+        for n, r in grid for side in SIDES], ["---:", "---", "---", *["---:"] * (len(kinds) + 4)])
 
     lines += _para("**Core alone**: parse + validate, graph, DOT, in µs per call (best of "
                    "the repetitions), in-process")

@@ -192,6 +192,8 @@ PENDING_FOLDER = "pending"
 CLAIM_GRACE = 10.0
 #: The longest sleep between two looks at a claimed render (seconds).
 POLL_MAX = 0.005
+#: Bytes of jobs the pipe to the dispatcher holds (Linux lets anyone raise it to 1 MiB).
+PIPE_SIZE = 1 << 20
 
 
 def _marker(target: Path, kind: str) -> Path:
@@ -237,12 +239,12 @@ def _render_claimed(path: str, source: str, fmt: str, target: Path, timeout: flo
 
 
 def obtain(source: str, fmt: str, cache_dir: Path, command: str | None = None,
-           timeout: float = RENDER_TIMEOUT) -> tuple[Path, bool]:
+           timeout: float = RENDER_TIMEOUT, renderer: str | None = None) -> tuple[Path, bool]:
     """:func:`render`, sharing the work with the build's :class:`RenderPool` and with other
     writer processes: a render another process is running is waited for, never repeated,
     and fails with that process's reason; one that nobody has started is done here at once,
-    ahead of the pool's queue."""
-    path = checked_renderer(fmt, command)
+    ahead of the pool's queue. ``renderer``: the renderer's path if already located."""
+    path = renderer if renderer and fmt in FORMATS else checked_renderer(fmt, command)
     target = target_for(source, fmt, cache_dir, path)
     deadline: float | None = None
     delay = POLL_MAX / 16
@@ -297,11 +299,14 @@ class RenderPool:
     def __init__(self, cache_dir: Path, command: str | None = None,
                  timeout: float = RENDER_TIMEOUT, workers: int | None = None) -> None:
         self.cache_dir = cache_dir
+        self.command = command
         self.timeout = timeout
         self.workers = workers or default_workers()
         self.owner = os.getpid()
         self.submitted = 0
-        self._path = find_renderer(command) if sys.executable else None
+        #: Located once per build (a lookup walks several folders).
+        self.renderer = find_renderer(command)
+        self._path = self.renderer if sys.executable else None
         self._seen: set[str] = set()
         self._process: subprocess.Popen[bytes] | None = None
         _empty(cache_dir / PENDING_FOLDER)  # claims and failures of an interrupted build
@@ -332,6 +337,10 @@ class RenderPool:
         self.submitted += 1
         return True
 
+    def obtain(self, source: str, fmt: str) -> tuple[Path, bool]:
+        """:func:`obtain` with this build's renderer, in any process of the build."""
+        return obtain(source, fmt, self.cache_dir, self.command, self.timeout, self.renderer)
+
     def _start(self) -> subprocess.Popen[bytes]:
         if self._process is None:
             assert self._path is not None
@@ -340,6 +349,13 @@ class RenderPool:
                 [sys.executable, "-I", "-c", _DISPATCHER, _PACKAGE_ROOT, self._path,
                  repr(self.timeout), str(self.workers)],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+            assert self._process.stdin is not None
+            with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only
+                import fcntl
+
+                # Room for the queue, so that handing over a job never waits for the
+                # dispatcher to be scheduled; it holds a few dozen DOT sources.
+                fcntl.fcntl(self._process.stdin.fileno(), fcntl.F_SETPIPE_SZ, PIPE_SIZE)
         return self._process
 
     def close(self) -> None:

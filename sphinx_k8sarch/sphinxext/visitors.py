@@ -15,7 +15,7 @@ from ..core.dot import print_variant
 from ..core.i18n import Translator
 from ..core.render import RenderError, atomic_target, cache_dir, obtain
 from ..core.svg import inline_svg
-from .cache import note_failure, render_format
+from .cache import POOLS, note_failure, render_format
 from .config import get_config
 from .nodes import k8sarch_diagram, k8sarch_link
 
@@ -28,11 +28,15 @@ def _render(translator: Any, node: k8sarch_diagram, fmt: str, dpi: int | None = 
     """The render of ``node`` (started while reading, see :mod:`.cache`), or None after
     noting the failure."""
     builder: Builder = translator.builder
-    cfg = get_config(builder.env)
     source = print_variant(node["dot"], dpi) if dpi else node["dot"]
+    folder = cache_dir(builder.doctreedir)
+    pool = POOLS.get(folder)
     try:
-        path, _new = obtain(source, fmt, cache_dir(builder.doctreedir), cfg.renderer,
-                            cfg.renderer_timeout)
+        if pool is not None:
+            path, _new = pool.obtain(source, fmt)
+        else:
+            cfg = get_config(builder.env)
+            path, _new = obtain(source, fmt, folder, cfg.renderer, cfg.renderer_timeout)
     except RenderError as exc:
         note_failure(builder, node, str(exc))
         return None
