@@ -166,52 +166,100 @@ class KeepForHtml(SphinxPostTransform):
             node.extend(nodes.Text(word) for word in words)
 
 
-#: Per builder (a build, or a -j writer process): the HTML of each distinct description.
-_WRITTEN: WeakKeyDictionary[Builder, dict[Hashable, tuple[str, ...]]] = WeakKeyDictionary()
+class _Written:
+    """The HTML written so far by one builder (a build, or a ``-j`` writer process), without
+    anchors: each whole description list, and for the ``list`` style each description and
+    the list around them, so that a new combination of known components is assembled."""
+
+    def __init__(self) -> None:
+        self.lists: dict[Hashable, tuple[str, ...]] = {}
+        self.items: dict[Hashable, tuple[str, str]] = {}
+        self.frames: dict[Hashable, tuple[str, str]] = {}
 
 
-def _key(translator: Any, node: k8sarch_descriptions) -> Hashable:
-    """What the HTML of ``node`` depends on, but for its anchors: its content, and the
-    translator's state where it is written (the compact-list flags of enclosing lists and
-    the like are plain values on the translator; a page that differs there is written
-    afresh)."""
-    given: dict[str, list[Note]] = node.get("notes", {})
-    notes = tuple((component, tuple((field, msgid, tuple(sorted(values.items())))
-                                    for field, msgid, values in said))
-                  for component, said in sorted(given.items()))
-    state = tuple(sorted((name, value) for name, value in vars(translator).items()
-                         if isinstance(value, (bool, int, float, str, type(None)))))
-    return (node["style"], node["lang"], node[CURLY], tuple(map(tuple, node["items"])),
-            notes, state)
+_WRITTEN: WeakKeyDictionary[Builder, _Written] = WeakKeyDictionary()
 
 
-def _anchored(node: k8sarch_descriptions) -> list[str]:
-    """The id attribute of each description, in the order they are written."""
-    return [f'id="{node["anchors"][component]}"' for component, _shown in node["items"]]
+def _state(translator: Any) -> Hashable:
+    """The translator's state where a description is written: the compact-list flags of
+    enclosing lists and the like are plain values on it. Output written in one state is
+    reused in the same state only."""
+    return tuple(sorted((name, value) for name, value in vars(translator).items()
+                        if isinstance(value, (bool, int, float, str, type(None)))))
+
+
+def _notes(node: k8sarch_descriptions, component: str) -> Hashable:
+    notes: dict[str, list[Note]] = node.get("notes", {})
+    said = notes.get(component, [])
+    return tuple((field, msgid, tuple(sorted(values.items()))) for field, msgid, values in said)
+
+
+def _split(html: str, anchor: str) -> tuple[str, str] | None:
+    """``html`` around the one ``anchor`` it holds (HTML text never holds ``id="…"``:
+    quotes are escaped there), or None."""
+    before, found, after = html.partition(anchor)
+    return (before, after) if found and anchor not in after else None
+
+
+def _list_items(html: str, anchors: list[str]) -> tuple[str, list[str], str] | None:
+    """A ``list``-style description list as (opening, one piece per description, closing):
+    each description is a ``<dt>`` carrying its anchor and its ``<dd>``."""
+    starts: list[int] = []
+    for anchor in anchors:
+        at = html.find(anchor)
+        term = html.rfind("<dt", 0, at)
+        if at < 0 or term < 0 or (starts and term <= starts[-1]):
+            return None
+        starts.append(term)
+    end = html.rfind("</dl>")
+    if end <= starts[-1]:
+        return None
+    return html[:starts[0]], [html[a:b] for a, b in zip(starts, [*starts[1:], end],
+                                                        strict=True)], html[end:]
 
 
 def html_visit(self: Any, node: k8sarch_descriptions) -> None:
     """Write the descriptions: translated as usual the first time, the same HTML with this
-    diagram's anchors after that."""
-    written = _WRITTEN.setdefault(self.builder, {})
-    key = _key(self, node)
-    anchors = _anchored(node)
-    parts = written.get(key)
+    diagram's anchors after that (for the ``list`` style also any new combination of
+    components already written, each description being independent of its neighbours)."""
+    written = _WRITTEN.setdefault(self.builder, _Written())
+    state = _state(self)
+    common = (node["style"], node["lang"], node[CURLY], state)
+    items = [(component, shown, _notes(node, component)) for component, shown in node["items"]]
+    anchors = [f'id="{node["anchors"][component]}"' for component, _shown in node["items"]]
+    whole = (*common, tuple(items))
+    parts = written.lists.get(whole)
     if parts is not None:
         self.body.append("".join(part for pair in zip(parts, [*anchors, ""], strict=True)
                                  for part in pair))
+        raise nodes.SkipNode
+    frame = written.frames.get(common)
+    pieces = [written.items.get((*common, item)) for item in items]
+    known = [piece for piece in pieces if piece is not None]
+    if node["style"] == "list" and frame is not None and len(known) == len(items):
+        self.body.append(frame[0] + "".join(before + anchor + after for (before, after), anchor
+                                            in zip(known, anchors, strict=True)) + frame[1])
         raise nodes.SkipNode
     start = len(self.body)
     expanded = expand(node, node[CURLY])
     node.replace_self(expanded)  # written where it stands, as if expanded before writing
     expanded.walkabout(self)
     html = "".join(self.body[start:])
-    # Split around the anchors; HTML text never holds id="…" (quotes are escaped there).
-    if all(html.count(anchor) == 1 for anchor in anchors):
-        parts_list: list[str] = []
-        rest = html
-        for anchor in anchors:
-            before, _found, rest = rest.partition(anchor)
-            parts_list.append(before)
-        written[key] = (*parts_list, rest)
+    splits: list[str] = []
+    rest: str | None = html
+    for anchor in anchors:
+        around = _split(rest, anchor) if rest is not None else None
+        rest = around[1] if around else None
+        if around:
+            splits.append(around[0])
+    if rest is not None:
+        written.lists[whole] = (*splits, rest)
+    listed = _list_items(html, anchors) if node["style"] == "list" else None
+    if listed is not None:
+        opening, chunks, closing = listed
+        written.frames[common] = (opening, closing)
+        for item, anchor, chunk in zip(items, anchors, chunks, strict=True):
+            around = _split(chunk, anchor)
+            if around is not None:
+                written.items[(*common, item)] = around
     raise nodes.SkipNode

@@ -27,6 +27,9 @@ SNIPPETS = [
     Snippet("External", [], "control-plane: 3\nworkers: 1\nload-balancer: cloud\n"
                             "etcd: {topology: external, members: 3}\n"),
     Snippet("None", [":descriptions: none"], BASE),
+    # Known components in a new combination and order: assembled from single descriptions.
+    Snippet("Subset", [], "control-plane: 1\nworkers: 0\nclients: [kubectl]\n"),
+    Snippet("Subset table", [":descriptions: table"], "control-plane: 1\nworkers: 0\n"),
 ]
 #: Descriptions inside a bullet list and a note, where the HTML writer's state differs.
 NESTED = """Nested
@@ -81,7 +84,7 @@ def test_reused_descriptions_are_byte_identical_to_expanded_ones(
         smartquotes: bool) -> None:
     overrides = {"smartquotes": smartquotes}
     cached = build(make_app, _project(tmp_path, "cached"), confoverrides=overrides)
-    written = descriptions._WRITTEN.get(cached.builder, {})
+    written = descriptions._WRITTEN.get(cached.builder)
     with monkeypatch.context() as patch:
         # As before the cache: every description expanded into nodes before writing.
         patch.setattr(descriptions.KeepForHtml, "run", lambda self, **kwargs: None)
@@ -90,7 +93,7 @@ def test_reused_descriptions_are_byte_identical_to_expanded_ones(
     assert ours.keys() == before.keys()
     for name in ours:
         assert ours[name] == before[name], name
-    assert written, "nothing was reused"
+    assert written is not None and written.lists and written.items, "nothing was reused"
 
 
 def test_each_distinct_description_is_built_once(tmp_path: Path, make_app: MakeApp,
@@ -110,8 +113,10 @@ def test_each_distinct_description_is_built_once(tmp_path: Path, make_app: MakeA
                     stem=stem)
     (srcdir / "index.rst").write_text(
         "Index\n=====\n\n.. toctree::\n   :glob:\n\n   *\n", encoding="utf-8")
+    write_twins(srcdir, [Snippet("Fewer", [], "control-plane: 1\nworkers: 0\n")], stem="d")
     app = build(make_app, srcdir)
-    # Six pages, twelve descriptions, two distinct ones.
+    # Eight pages, fourteen descriptions, two distinct lists; the list of fewer components
+    # is made of descriptions already written.
     assert len(built) == 2 and len(set(built)) == 2
     for page in ("a_rst", "b_md", "c_rst"):
         html = (Path(app.outdir) / f"{page}.html").read_text(encoding="utf-8")
