@@ -160,19 +160,37 @@ def clean(site: Site, renderer: Renderer, keep_renders: bool = False) -> None:
         aside.rename(kept)
 
 
-def measure_site(site: Site, renderer: Renderer, series: Series) -> None:
-    """Clean build, no-op rebuild, clean build from a warm render cache, a rebuild after
-    editing page 0's spec (all -j 1), then a clean build with -j 2."""
+def _cold(site: Site, renderer: Renderer, series: Series) -> None:
     site.write_page(0)
     clean(site, renderer)
     series.full.append(sphinx_build(site, renderer))
+
+
+def _noop(site: Site, renderer: Renderer, series: Series) -> None:
     series.noop.append(sphinx_build(site, renderer))
+
+
+def _warm(site: Site, renderer: Renderer, series: Series) -> None:
     clean(site, renderer, keep_renders=True)
     series.warm.append(sphinx_build(site, renderer))
+
+
+def _edit(site: Site, renderer: Renderer, series: Series) -> None:
     site.write_page(0, edited=True)
     series.edit.append(sphinx_build(site, renderer))
+
+
+def _parallel(site: Site, renderer: Renderer, series: Series) -> None:
     clean(site, renderer)
     series.parallel.append(sphinx_build(site, renderer, jobs=2))
+
+
+#: The measurements of one repetition, in order, each on the state the previous one left
+#: (a clean build, a no-op rebuild, a clean build from a warm render cache, a rebuild after
+#: editing page 0's spec, all -j 1, then a clean build with -j 2). Each step runs on every
+#: site before the next step, so the runs divided into a ratio are seconds apart.
+STEPS: tuple[Callable[[Site, Renderer, Series], None], ...] = (
+    _cold, _noop, _warm, _edit, _parallel)
 
 
 def verify(sites: dict[str, Site], renderer: Renderer) -> None:
@@ -203,8 +221,9 @@ def run_builds(root: Path, sizes: list[int], reps: int, renderers: list[Renderer
             for renderer in renderers:
                 # Interleaved, and whichever goes first (colder caches) alternates.
                 order = SIDES if rep % 2 == 0 else tuple(reversed(SIDES))
-                for side in order:
-                    measure_site(sites[side], renderer, table[renderer.label, side])
+                for step in STEPS:
+                    for side in order:
+                        step(sites[side], renderer, table[renderer.label, side])
                 if rep == 0:
                     verify(sites, renderer)
                 times = ", ".join(f"{side} " + " / ".join(
