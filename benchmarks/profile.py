@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows: dict[str, dict[str, float]] = {}
     walls: dict[str, float] = {}
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="k8sarch-profile-") as tmp:
         sites = write_sites(Path(tmp) / "sites", args.pages)
         for side in ("peer", "ours"):
@@ -125,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     title = (f"Per diagram, ms ({args.pages} pages, one diagram each, `-j 1`, renderer "
              f"`{Path(args.renderer).name}`; whole builds: peer {walls['peer']:.2f} s, ours "
              f"{walls['ours']:.2f} s)")
-    lines = [title, "", "| Stage | peer | ours |", "|---|---:|---:|"]
+    loads = [" ".join(f"{x:.2f}" for x in values) for values in (load, os.getloadavg())]
+    lines = [title, "", f"Load average (1, 5, 15 min) before: {loads[0]}; after: {loads[1]}.",
+             "", "| Stage | peer | ours |", "|---|---:|---:|"]
     lines += [f"| {label} | " + " | ".join(
         f"{rows[side][label] * 1000 / per:.2f}" if label in rows[side] else ""
         for side in ("peer", "ours")) + " |" for label in labels]

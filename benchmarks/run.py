@@ -47,6 +47,8 @@ from sites import SIDES, Site, built_dot, drawn, embedded, write_sites
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUTS = (REPO / "benchmarks" / "results" / "results.md",
                    REPO / "benchmarks" / "results" / "results.json")
+#: Where the full run writes benchmarks/profile.py's table (per-diagram time of each stage).
+PROFILE_OUTPUT = REPO / "benchmarks" / "results" / "profile.md"
 PURE = "graphviz-pure"
 SYSTEM = "system dot"
 # Core cases: (label, spec). 3+3 is the course's cluster; the rest grow the worker pool.
@@ -492,6 +494,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="keep the generated sites here instead of a temporary directory")
     parser.add_argument("--system-dot", default=shutil.which("dot"),
                         help="the system Graphviz dot (default: dot on PATH)")
+    parser.add_argument("--profile-pages", type=int, default=100, metavar="N",
+                        help="after a run with the default outputs, profile N pages with "
+                             "benchmarks/profile.py into benchmarks/results/profile.md "
+                             "(0: no profile)")
     args = parser.parse_args(argv)
     sizes = args.sizes or ("3" if args.smoke else "50,200,500")
     args.sizes = [int(s) for s in sizes.split(",") if s.strip()]
@@ -549,6 +555,11 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.output:
         write_atomic(path, json.dumps(result, indent=1, ensure_ascii=False) + "\n"
                      if path.suffix == ".json" else report)
+    if args.output == list(DEFAULT_OUTPUTS) and args.profile_pages > 0:
+        # In a fresh process, like the builds: what is left, stage by stage.
+        subprocess.run([sys.executable, str(Path(__file__).with_name("profile.py")),
+                        "--pages", str(args.profile_pages), "--output", str(PROFILE_OUTPUT)],
+                       env=child_env(), check=True, timeout=BUILD_TIMEOUT)
     return 0
 
 
