@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 import functools
+import gc
 import os
 from pathlib import Path
 import shutil
@@ -63,6 +64,9 @@ def instrumented() -> Iterator[None]:
         (sphinx.builders.Builder, "write", "both: writing (the whole phase)"),
         (sphinx.builders.html.StandaloneHTMLBuilder, "handle_page", "both: page templates"),
         (sphinx.builders.html.StandaloneHTMLBuilder, "index_page", "both: search index"),
+        (sphinx.builders.html.StandaloneHTMLBuilder, "write_domain_indices",
+         "both: domain indices (ours: the component index)"),
+        (sphinx.builders.html.StandaloneHTMLBuilder, "write_genindex", "both: general index"),
         (directive.K8sClusterDirective, "run", "ours: directive (all of it)"),
         (directive, "analyse", "ours: directive, parse + validate"),
         (directive, "build_graph", "ours: directive, graph"),
@@ -78,6 +82,17 @@ def instrumented() -> Iterator[None]:
         (peer, "render_dot", "peer: diagram, render (renderer process)"),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _label in targets]
+    started: list[float] = []
+
+    def collector(phase: str, info: dict[str, int]) -> None:
+        # The garbage collector runs inside whatever allocates: its time is shown apart.
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            SPENT["both: garbage collector (inside the stages above)"] += (
+                time.perf_counter() - started.pop())
+
+    gc.callbacks.append(collector)
     html, depart = visitors.VISITORS["html"]
     for owner, name, label in targets:
         timed(owner, name, label)
@@ -86,6 +101,7 @@ def instrumented() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.callbacks.remove(collector)
         for owner, name, original in saved:
             setattr(owner, name, original)
         visitors.html_visit = html
