@@ -76,6 +76,7 @@ PALETTE = {
     "infra": ("#fbdcda", "#a3261d"),
     "addon": ("#d9f1f1", "#1d6b6b"),
     "collapsed": ("#eeeeee", "#555555"),
+    "own": ("#f1f1ef", "#4a4a45"),
 }
 GROUP_STYLE = {
     "control-plane": ("#f4f7fd", "#2b59a8"),
@@ -85,7 +86,7 @@ GROUP_STYLE = {
     "collapsed": ("#f7f7f7", "#666666"),
 }
 EDGE_COLOUR = {"lb": "#2b59a8", "api": "#2b59a8", "etcd": "#9a5b00", "peer": "#9a5b00",
-               "local": "#555555", "service": "#1d6b6b"}
+               "local": "#555555", "service": "#1d6b6b", "own": "#4a4a45"}
 HIGHLIGHT = ("#ffe08a", "#b45309")
 
 
@@ -94,6 +95,8 @@ def _family(node: GNode) -> str:
 
     if node.component == "collapsed":
         return "collapsed"
+    if node.own:
+        return "own"
     if node.component == "etcd":
         return "etcd"
     return CATALOG[node.component].role.value

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .diagnostics import Collector, Diagnostic, Subtype
 from .i18n import N_, Translator
 from .model import Cluster, failures_tolerated, quorum
-from .vocabulary import ETCD_ADVISED_MAX, HA_MINIMUM, EtcdTopology
+from .vocabulary import ETCD_ADVISED_MAX, HA_MINIMUM, LB_ON_NODES, EtcdTopology
 
 
 def ha_findings(cluster: Cluster) -> list[Diagnostic]:
@@ -129,6 +129,13 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
     nodes = _.n("{n} control-plane node", "{n} control-plane nodes", cp).format(n=cp)
     if api == 0:
         lines.append(_("Control plane: {nodes}, no API server yet").format(nodes=nodes))
+    elif cluster.lb_on_nodes is not None:
+        # No separate machine; the virtual IP still needs the nodes that can hold it.
+        lines.append(_("Control plane: {nodes}; {api} active behind a virtual IP ({lb}) that "
+                       "one control-plane node holds at a time: no separate load-balancer "
+                       "machine").format(
+            nodes=nodes, lb=" + ".join(LB_ON_NODES[cluster.lb_on_nodes.type]),
+            api=_.n("{n} API server", "{n} API servers", api).format(n=api)))
     elif cluster.has_lb and cluster.load_balancer == "keepalived":
         # keepalived gives a virtual IP; it does not balance.
         lines.append(_("Control plane: {nodes}; {api} active, reached through a virtual IP "
@@ -149,5 +156,11 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
                        "{standby} on standby; the leaders drawn are one possible state").format(
             names=_(" and ").join(leaders), standby=cp - 1))
     workers = cluster.workers.count
-    lines.append(_.n("Workers: {n} node", "Workers: {n} nodes", workers).format(n=workers))
+    line = _.n("Workers: {n} node", "Workers: {n} nodes", workers).format(n=workers)
+    named = [p for p in cluster.pools if p.name]
+    if named:
+        line = _("{workers} in {n} pools: {pools}").format(
+            workers=line, n=len(named),
+            pools=", ".join(f"{p.name} ({p.count})" for p in named))
+    lines.append(line)
     return lines

@@ -10,20 +10,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .components import CATALOG, talk
+from .components import CATALOG, has_talk, talk
 from .i18n import Translator
-from .model import Cluster
-from .vocabulary import COLLAPSE_ABOVE, SHOWN, EtcdTopology
+from .model import Cluster, Own, Pool
+from .vocabulary import (
+    COLLAPSE_ABOVE,
+    LB_ON_NODES,
+    LB_ON_NODES_PORT,
+    SERVICE_PORT,
+    SHOWN,
+    EtcdTopology,
+)
 
 
 @dataclass(frozen=True)
 class GNode:
     id: str
     label: str
-    component: str  # catalog id, "collapsed" for a summary box
+    component: str  # catalog id or own component's name; "collapsed" for a summary box
     sublabel: str = ""  # e.g. leader / standby
     standby: bool = False
     highlighted: bool = False
+    #: One of the project's own components (drawn in a neutral style).
+    own: bool = False
 
 
 @dataclass
@@ -39,7 +48,7 @@ class GGroup:
 class GEdge:
     tail: str
     head: str
-    kind: str  # lb | api | etcd | peer | local | service
+    kind: str  # lb | api | etcd | peer | local | service | own
     label: str = ""
 
 
@@ -94,13 +103,20 @@ class _Builder:
 
     # -- pieces ---------------------------------------------------------------------------
     def node(self, group: str, name: str, *, sub: str = "", standby: bool = False) -> GNode:
-        label = self.cluster.runtime if name == "container-runtime" else name
+        own = self.cluster.own_component(name)
+        label = (self.cluster.runtime if name == "container-runtime"
+                 else own.label if own is not None else name)
         return GNode(f"{group}_{name.replace('-', '_')}", label, name, sublabel=sub,
-                     standby=standby, highlighted=name in self.highlight)
+                     standby=standby, highlighted=name in self.highlight, own=own is not None)
 
-    def edge(self, tail: str, head: str, kind: str, source: str, target: str) -> None:
-        label = "" if kind == "local" else talk(source, target).port
-        self.graph.edges.append(GEdge(tail, head, kind, label))
+    def edge(self, tail: str, head: str, kind: str, source: str, target: str,
+             port: str | None = None) -> None:
+        if port is None:
+            port = "" if kind == "local" else talk(source, target).port
+        if head == self.lb and self.cluster.lb_on_nodes is not None and kind == "api":
+            # The virtual IP's own port: HAProxy beside an API server listens on another.
+            port = LB_ON_NODES_PORT[self.cluster.lb_on_nodes.type]
+        self.graph.edges.append(GEdge(tail, head, kind, port))
 
     @property
     def entry(self) -> str:
@@ -115,12 +131,20 @@ class _Builder:
             if source in ("kubelet", "kube-proxy"):
                 self.edge(tail, self.entry, "api", source, "kube-apiserver")
             else:
-                self.edge(tail, self.entry, "api", "kubectl", "load-balancer")
+                client = source if has_talk(source, "load-balancer") else "kubectl"
+                self.edge(tail, self.entry, "api", client, "load-balancer")
 
     # -- the whole graph ------------------------------------------------------------------
     def build(self) -> Graph:
         cluster, graph, _ = self.cluster, self.graph, self._
-        if self.lb:
+        on_nodes = cluster.lb_on_nodes
+        if on_nodes is not None:
+            # The entry is the virtual IP the control-plane nodes hold in turn.
+            holder = LB_ON_NODES[on_nodes.type][0]
+            graph.free.append(GNode(self.lb, _("virtual IP"), holder,
+                                    sublabel=" + ".join(LB_ON_NODES[on_nodes.type]),
+                                    highlighted=holder in self.highlight))
+        elif self.lb:
             keepalived = cluster.load_balancer == "keepalived"
             graph.free.append(GNode(self.lb, _("virtual IP") if keepalived
                                     else _("load balancer"), "load-balancer",
@@ -144,11 +168,13 @@ class _Builder:
         self.addons()
         if not worker_band:
             graph.entry_at = len(graph.bands)  # no workers: the entry comes last
-        for name in cluster.clients:
+        for name in (*cluster.clients, *(o.name for o in cluster.own
+                                           if o.runs_on == "outside")):
             node = self.node("client", name)
             graph.clients.append(node)
-            if name != "load-balancer" and self.entry:
+            if name != "load-balancer" and self.entry and cluster.own_component(name) is None:
                 self.to_endpoint(node.id, name)
+        self.own_conversations()
         return graph
 
     def control_plane(self) -> tuple[list[str], list[tuple[str, str]]]:
@@ -166,36 +192,71 @@ class _Builder:
                     "control-plane" in self.new_nodes)
                 graph.groups.append(group)
                 band.append(group.id)
-                if self.lb and pool.has("kube-apiserver"):
+                if self.lb and pool.has("kube-apiserver") and cluster.lb_on_nodes is None:
                     self.edge(self.lb, "cp_rest_box", "lb", "load-balancer", "kube-apiserver")
                 continue
             gid, label = spec
             group = GGroup(gid, label, "control-plane",
                            highlighted="control-plane" in self.new_nodes)
-            for name in pool.components:
-                sub = ""
-                if name in LEADER_ELECTED and pool.count > 1:
-                    # One possible state: each of them elects its own leader.
-                    sub = _("leader") if index == 0 else _("standby")
-                group.nodes.append(self.node(gid, name, sub=sub, standby=bool(sub) and index > 0))
+            for name in (*pool.components, *self.own_on("control-plane")):
+                sub, standby = self.role_of(name, index, pool.count)
+                group.nodes.append(self.node(gid, name, sub=sub, standby=standby))
             graph.groups.append(group)
             band.append(gid)
             ids = {n.component: n.id for n in group.nodes}
             api = ids.get("kube-apiserver")
             if api:
                 self.apis.append(api)
-                if self.lb:
+                if self.lb and cluster.lb_on_nodes is None:
                     self.edge(self.lb, api, "lb", "load-balancer", "kube-apiserver")
                 if "etcd" in ids:
                     self.edge(api, ids["etcd"], "etcd", "kube-apiserver", "etcd")
             for name, node_id in ids.items():
-                local = (name in LEADER_ELECTED or (name == "kubelet" and cluster.kubelet_local)
+                local = (name in LEADER_ELECTED or name == "kube-vip"
+                         or (name == "kubelet" and cluster.kubelet_local)
                          or (name == "kube-proxy" and cluster.is_k3s))
                 if local and api:
                     self.edge(node_id, api, "local", name, "kube-apiserver")
                 elif name in AGENTS:
                     later.append((node_id, name))
+        self.virtual_ip()
         return band, later
+
+    def role_of(self, name: str, index: int, count: int) -> tuple[str, bool]:
+        """The sublabel and standby state of a component on control-plane node ``index``:
+        one leader (or virtual IP holder) and the others on standby, drawn as one possible
+        state."""
+        _ = self._
+        if count < 2:
+            return "", False
+        if name in LEADER_ELECTED:
+            return (_("leader"), False) if index == 0 else (_("standby"), True)
+        if name in ("kube-vip", "keepalived"):
+            return (_("holds the VIP"), False) if index == 0 else (_("standby"), True)
+        return "", False
+
+    def virtual_ip(self) -> None:
+        """A load balancer on the control-plane nodes: the virtual IP reaches the node that
+        holds it (cp-1 in the drawing); kube-vip hands it to that node's API server,
+        keepalived to HAProxy there, which balances over every API server."""
+        on_nodes = self.cluster.lb_on_nodes
+        if on_nodes is None or not self.lb:
+            return
+        first = next((g for g in self.graph.groups if g.kind == "control-plane"), None)
+        if first is None:
+            return
+        ids = {n.component: n.id for n in first.nodes}
+        port = LB_ON_NODES_PORT[on_nodes.type]
+        if on_nodes.type == "kube-vip" and self.apis and self.apis[0] in ids.values():
+            self.edge(self.lb, self.apis[0], "lb", "load-balancer", "kube-apiserver", port)
+        elif "haproxy" in ids:
+            self.edge(self.lb, ids["haproxy"], "lb", "load-balancer", "haproxy", port)
+            for api in self.apis:
+                self.edge(ids["haproxy"], api, "lb", "haproxy", "kube-apiserver")
+
+    def own_on(self, place: str) -> tuple[str, ...]:
+        """The project's own components that run on ``place`` (a pool's prefix too)."""
+        return tuple(o.name for o in self.cluster.own if o.runs_on == place)
 
     def external_etcd(self) -> list[str]:
         cluster, graph, _ = self.cluster, self.graph, self._
@@ -222,23 +283,33 @@ class _Builder:
         return members
 
     def workers(self) -> list[str]:
-        cluster, graph, _ = self.cluster, self.graph, self._
         band: list[str] = []
-        pool = cluster.workers
-        for spec in _node_ids("worker", pool.count):
+        for pool in self.cluster.pools:
+            band.extend(self.worker_pool(pool))
+        return band
+
+    def worker_pool(self, pool: Pool) -> list[str]:
+        """The machines of one worker pool (``worker-1`` …, or ``<pool>-1`` …), folded on
+        their own when the pool is large."""
+        graph, _ = self.graph, self._
+        prefix = pool.prefix
+        new = prefix in self.new_nodes
+        own = (*self.own_on("workers"), *(self.own_on(pool.name) if pool.name else ()))
+        band: list[str] = []
+        for spec in _node_ids(prefix, pool.count):
             if spec is None:
                 rest = pool.count - SHOWN
-                group = _collapsed("worker", pool.count, _.n(
-                    "{n} more worker like worker-1", "{n} more workers like worker-1", rest
-                ).format(n=rest), "workers" in self.new_nodes)
+                group = _collapsed(prefix, pool.count, _.n(
+                    "{n} more worker like {first}", "{n} more workers like {first}", rest
+                ).format(n=rest, first=f"{prefix}-1"), new)
                 graph.groups.append(group)
                 band.append(group.id)
                 if pool.components:
-                    self.agent_link("worker_rest_box", "kubelet")
+                    self.agent_link(group.nodes[0].id, "kubelet")
                 continue
             gid, label = spec
-            group = GGroup(gid, label, "worker", highlighted="workers" in self.new_nodes)
-            group.nodes.extend(self.node(gid, name) for name in pool.components)
+            group = GGroup(gid, label, "worker", highlighted=new)
+            group.nodes.extend(self.node(gid, name) for name in (*pool.components, *own))
             graph.groups.append(group)
             band.append(gid)
             for node in group.nodes:
@@ -255,19 +326,48 @@ class _Builder:
 
     def addons(self) -> None:
         cluster, graph, _ = self.cluster, self.graph, self._
-        if not cluster.addons:
+        if not cluster.addons and not self.own_on("addons"):
             return
-        where = {"coredns": _("Deployment"), "cni": _("agent on every node")}
+        # DaemonSets run on every node; the rest are Deployments (or StatefulSets).
+        every = _("on every node")
+        where = {"coredns": _("Deployment"), "cni": _("agent on every node"),
+                 "csi-node": every, "node-exporter": every}
         group = GGroup("addons", _("add-ons"), "addons")
-        for name in cluster.addons:
+        for name in (*cluster.addons, *self.own_on("addons")):
             node = self.node("addons", name, sub=where.get(name, ""))
             group.nodes.append(node)
-            if self.apis:
+            if self.apis and has_talk(name, "kube-apiserver"):
                 # Pods reach the API through the kubernetes Service, which kube-proxy (or
                 # the CNI's replacement) sends to an API server: never the load balancer.
                 self.edge(node.id, self.apis[0], "service", name, "kube-apiserver")
         graph.groups.append(group)
         graph.bands.append([group.id])
+
+
+    def own_conversations(self) -> None:
+        """``talks-to`` of the project's own components, from every drawn instance."""
+        instances: dict[str, list[str]] = {}
+        for node in [n for g in self.graph.groups for n in g.nodes] + self.graph.clients \
+                + self.graph.free:
+            instances.setdefault(node.component, []).append(node.id)
+        for own in self.cluster.own:
+            for tail in instances.get(own.name, []):
+                for target, port in own.talks:
+                    self.own_edge(own, tail, target, port, instances)
+
+    def own_edge(self, own: Own, tail: str, target: str, port: str,
+                 instances: dict[str, list[str]]) -> None:
+        if target in ("kube-apiserver", "load-balancer"):
+            if own.runs_on == "outside":
+                if self.entry:
+                    self.edge(tail, self.entry, "api", "kubectl", "load-balancer", port or None)
+            elif self.apis:
+                self.graph.edges.append(GEdge(tail, self.apis[0], "service",
+                                              port or SERVICE_PORT))
+            return
+        heads = instances.get(target, [])
+        if heads:
+            self.graph.edges.append(GEdge(tail, heads[0], "own", port))
 
 
 def build_graph(cluster: Cluster, _: Translator, highlight: frozenset[str] = frozenset(),

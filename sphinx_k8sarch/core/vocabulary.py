@@ -39,14 +39,22 @@ CONTROL_PLANE_DEFAULT = (
     "kube-proxy",
 )
 WORKER_DEFAULT = ("kubelet", "container-runtime", "kube-proxy")
-#: Cluster add-ons the spec can draw.
-ADDONS = ("coredns", "cni")
+#: The add-ons every imported cluster has: kubeadm and k3s install CoreDNS, and no cluster
+#: is ready without a CNI plugin. ``addons:`` takes any add-on of the catalog.
+CLUSTER_ADDONS = ("coredns", "cni")
 #: Container runtimes (the kubelet needs a CRI runtime; dockershim went in 1.24).
 RUNTIMES = ("containerd", "cri-o")
 #: Names that also choose the runtime flavour shown in the diagram.
 RUNTIME_FLAVOURS = {"containerd": "containerd", "cri-o": "cri-o", "crio": "cri-o"}
 #: Load balancer kinds with a known meaning; anything else is kept as a free label.
 LB_KINDS = ("none", "haproxy", "keepalived", "kube-vip", "cloud")
+#: ``load-balancer: {type: ..., on: control-plane}``: load balancers that run on the
+#: control-plane nodes, and the components each draws there.
+LB_ON_NODES = {"kube-vip": ("kube-vip",), "keepalived-haproxy": ("keepalived", "haproxy")}
+LB_KEYS = ("type", "on")
+#: The port of the virtual IP: kube-vip answers on the API server's own port; HAProxy beside
+#: an API server must listen on another (kubeadm's guide uses 8443).
+LB_ON_NODES_PORT = {"kube-vip": "6443", "keepalived-haproxy": "8443"}
 #: Where clients are drawn when the spec says nothing.
 CLIENTS_DEFAULT = ("kubectl",)
 #: What an external etcd host runs: kubeadm's recipe for an external etcd cluster starts
@@ -76,13 +84,17 @@ MAX_LINK = 2000
 SPEC_KEYS = (
     Key("title", None, "the title, when the directive has no argument (spec files, CLI)"),
     Key("control-plane", 1, "a count ({low}–{high}), or ``{{count: N, components: [...]}}``"),
-    Key("workers", 0, "a count ({low}–{high}), or ``{{count: N, components: [...]}}``"),
+    Key("workers", 0, "a count ({low}–{high}), ``{{count: N, components: [...]}}``, or a "
+        "list of pools ``- {{name: gpu, count: 2, components: [...]}}``"),
     Key("etcd", EtcdTopology.STACKED.value,
         "``stacked``, ``external``, or ``{{topology: external, members: N}}`` ({low}–{high})"),
-    Key("load-balancer", "none", "{lb_kinds}, or a label"),
+    Key("load-balancer", "none", "{lb_kinds}, a label, or ``{{type: kube-vip, on: "
+        "control-plane}}`` (also ``keepalived-haproxy``)"),
     Key("clients", list(CLIENTS_DEFAULT), "components outside the cluster"),
     Key("runtime", RUNTIMES[0], "{runtimes}"),
-    Key("addons", [], "``[coredns, cni]`` or a part of it"),
+    Key("addons", [], "add-ons of the catalog, such as ``[coredns, cni, metrics-server]``"),
+    Key("components", None, "the project's own components: ``name``, ``label``, "
+        "``runs-on``, ``talks-to``, ``description``"),
     Key("kubernetes-version", f"{KUBERNETES_CURRENT[0]}.{KUBERNETES_CURRENT[1]}",
         "a Kubernetes release such as ``1.32`` or ``v1.32.4``; what the kubelet of a "
         "control-plane node talks to depends on it"),
@@ -97,13 +109,30 @@ KEYS = tuple(key.name for key in SPEC_KEYS)
 DEFAULTS: dict[str, Any] = {key.name: key.default for key in SPEC_KEYS
                             if key.default is not None}
 POOL_KEYS = ("count", "components")
+#: A pool in the list form of ``workers`` also has a name.
+NAMED_POOL_KEYS = ("name", "count", "components")
+#: Pool names, from which machine names are made (``gpu`` → ``gpu-1``); ``cp`` and ``etcd``
+#: name the control plane's and external etcd's machines already.
+POOL_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+POOL_NAME_MAX = 30
+RESERVED_POOL_NAMES = ("cp", "etcd")
+#: The project's own components (``components:``).
+OWN_KEYS = ("name", "label", "runs-on", "talks-to", "description")
+OWN_NAME = POOL_NAME
+OWN_NAME_MAX = 40
+#: Where an own component runs, besides a pool's name.
+RUNS_ON = ("control-plane", "workers", "addons", "outside")
+#: ``talks-to`` entries: a name, with ``:port`` optionally.
+TALKS_TO = re.compile(r"^([A-Za-z0-9_. -]+?)(?::([0-9]{1,5}))?$")
+#: Longest description of an own component, per language.
+DESCRIPTION_MAX = 1000
 ETCD_KEYS = ("topology", "members", "components")
 #: ``kubernetes-version``: ``1.33``, ``v1.33`` or ``v1.33.2`` (a patch or pre-release part
 #: is accepted and ignored).
 KUBERNETES_VERSION = re.compile(
     r"^v?(1)\.([0-9]{1,3})(?:\.[0-9]{1,4})?(?:[-+][0-9A-Za-z.+-]*)?$")
-#: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3.
-MACHINE = re.compile(r"^(cp|worker|etcd)-([1-9][0-9]{0,5})$")
+#: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3, gpu-1 (a pool).
+MACHINE = re.compile(r"^([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-([1-9][0-9]{0,5})$")
 
 
 def key_takes(key: Key) -> str:
@@ -178,6 +207,8 @@ ETCD_ADVISED_MAX = 7
 #: so that 5 control-plane nodes and 50 workers stay as legible as 3 + 3.
 COLLAPSE_ABOVE = 4
 SHOWN = 3
+#: The port of the ``kubernetes`` Service through which Pods reach the API servers.
+SERVICE_PORT = "443"
 #: Languages of generated text.
 LANGUAGES = ("en", "es")
 #: Layouts of the component descriptions under a diagram.

@@ -15,7 +15,7 @@ from sphinx.ext.graphviz import align_spec, figure_wrapper
 from sphinx.util.docutils import SphinxDirective
 
 from ..core import components as comp
-from ..core.describe import alt_text, component_notes, topology_lines
+from ..core.describe import alt_text, component_notes, own_fields, topology_lines
 from ..core.diagnostics import Severity, Subtype
 from ..core.dot import to_dot
 from ..core.extends import difference
@@ -220,8 +220,10 @@ class K8sClusterDirective(SphinxDirective):
         name = self.options.get("name") or f"_k8sarch-{serial}"
         prefix = "k8sarch-" + hashlib.sha1(f"{self.env.docname}\0{serial}".encode()).hexdigest()[:8]
         base_cluster: Cluster | None = base["cluster"] if base else None
-        highlight = {comp.resolve(h) or h for h in self.options.get("highlight", [])}
-        for unknown in sorted(h for h in highlight if h not in comp.CATALOG):
+        known = set(comp.CATALOG) | {o.name for o in cluster.own}
+        highlight = {comp.resolve(h) or comp.normalize(h)
+                     for h in self.options.get("highlight", [])}
+        for unknown in sorted(h for h in highlight if h not in known):
             warn(f"cannot highlight unknown component {unknown!r}", Subtype.UNKNOWN_COMPONENT,
                  self.location())
         new_pools: frozenset[str] = frozenset()
@@ -229,7 +231,7 @@ class K8sClusterDirective(SphinxDirective):
             step = difference(base_cluster, cluster)
             highlight |= step.added
             new_pools = step.grown
-        highlight &= set(comp.CATALOG)
+        highlight &= known
 
         graph = build_graph(cluster, _, frozenset(highlight), new_pools)
         described: dict[str, str] = dict(base["anchors"]) if base else {}
@@ -279,7 +281,8 @@ class K8sClusterDirective(SphinxDirective):
         if style != "none" and to_describe:
             descriptions = placeholder({c: self._term(c, cluster) for c in to_describe},
                                        anchors, style, _.lang, self.lineno,
-                                       component_notes(cluster))
+                                       component_notes(cluster),
+                                       own_fields(cluster, _))
             self.set_source_info(descriptions)
             result.append(descriptions)
         container = nodes.container("", *result, classes=["k8sarch"])
@@ -323,7 +326,8 @@ class K8sClusterDirective(SphinxDirective):
         lines = summary(cluster, _)
         if base is not None and highlight:
             lines.append(_("New in this step: {names}").format(
-                names=", ".join(sorted(highlight, key=lambda c: comp.ORDER[c]))))
+                names=", ".join(sorted(highlight, key=lambda c: comp.ORDER.get(
+                    c, len(comp.ORDER))))))
         for line in lines:
             items += nodes.list_item("", self._para(line))
         self.set_source_info(items)
@@ -343,4 +347,7 @@ class K8sClusterDirective(SphinxDirective):
             return f"{component} ({cluster.runtime})"
         if component == "load-balancer":
             return f"{component} ({cluster.load_balancer})"
+        own = cluster.own_component(component)
+        if own is not None and own.label != component:
+            return f"{component} ({own.label})"
         return component

@@ -144,7 +144,7 @@ class K8sDomain(Domain):
             # A ``links:`` target of a spec: a label (std:ref) or a document (std:doc).
             return _standard(env).resolve_xref(env, fromdocname, builder,
                                                node["k8sarch_kind"], target, node, contnode)
-        name = comp.resolve(target)
+        name = comp.resolve(target) or (target if target in self.places else None)
         if name is None:
             return None
         term = self._glossary(name)

@@ -177,8 +177,11 @@ def test_bad_specs_give_exact_located_warnings(tmp_path: Path, make_app: MakeApp
         assert got == want, (suffix, got, want)
     assert len(warnings) == 2 * len(EXPECTED)
     soup = _soup(Path(app.outdir), "page_md")
-    # Errors drop only their own diagram; findings keep theirs; the page goes on.
-    assert len(soup.select("div.k8sarch-diagram")) == 4
+    # Errors drop only their own diagram; findings keep theirs; the page goes on. An
+    # unknown component name costs only that name: its diagram is drawn without it.
+    assert len(soup.select("div.k8sarch-diagram")) == 5
+    unknown = next(w for w in warnings if "[k8sarch.unknown-component]" in w)
+    assert "did you mean 'kube-scheduler'?; it is left out of the figure" in unknown
     assert "Paragraph 12 after the diagram." in soup.get_text()
     assert "Traceback" not in app.warning.getvalue()
 
