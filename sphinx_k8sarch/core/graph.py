@@ -345,13 +345,15 @@ class _Builder:
 
 
     def own_conversations(self) -> None:
-        """``talks-to`` of the project's own components, from every drawn instance."""
+        """``talks-to`` of the project's own components, drawn from the first instance
+        (every instance talks alike; its description says so, and repeating the arrows
+        from each machine would bury the figure)."""
         instances: dict[str, list[str]] = {}
         for node in [n for g in self.graph.groups for n in g.nodes] + self.graph.clients \
                 + self.graph.free:
             instances.setdefault(node.component, []).append(node.id)
         for own in self.cluster.own:
-            for tail in instances.get(own.name, []):
+            for tail in instances.get(own.name, [])[:1]:
                 for target, port in own.talks:
                     self.own_edge(own, tail, target, port, instances)
 

@@ -127,6 +127,7 @@ def load_balancer(check: Checker, value: Any) -> tuple[str, LoadBalancerOnNodes 
     path: Path = ("load-balancer",)
     if isinstance(value, dict):
         # YAML 1.1 (PyYAML) reads an unquoted "on" key as the boolean true.
+        on_path: Path = (*path, "True" if True in value else "on")
         value = {("on" if key is True else key): v for key, v in value.items()}
         check.unknown_keys(value, LB_KEYS, path, "load-balancer")
         kind = value.get("type")
@@ -140,7 +141,7 @@ def load_balancer(check: Checker, value: Any) -> tuple[str, LoadBalancerOnNodes 
                         + did_you_mean(closest(kind, types)))
             return "none", None
         if on != "control-plane":
-            check.error((*path, "on"), Subtype.VALUE,
+            check.error(on_path, Subtype.VALUE,
                         f"load-balancer 'on' can only be control-plane, not "
                         f"{describe_value(on)}; a separate load balancer is written as a "
                         "label, such as load-balancer: haproxy")

@@ -114,9 +114,11 @@ def _talks(check: Checker, value: Any, path: Path, name: str) -> tuple[tuple[str
         if match is None or target is None:
             known = sorted(set(comp.CATALOG) | check.own)
             word = match.group(1) if match else item
-            check.error((*path, index), Subtype.UNKNOWN_COMPONENT,
-                        f"talks-to of {name!r}: {item!r} names no component of the catalog "
-                        f"or of this spec{did_you_mean(closest(str(word), known))}")
+            # Like an unknown name in a component list: left out, the rest is drawn.
+            check.warn((*path, index), Subtype.UNKNOWN_COMPONENT,
+                       f"talks-to of {name!r}: {item!r} names no component of the catalog "
+                       f"or of this spec{did_you_mean(closest(str(word), known))}; that "
+                       "conversation is left out of the figure")
             continue
         port = match.group(2) or ""
         if port and not 0 < int(port) < 65536:

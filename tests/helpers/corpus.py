@@ -39,7 +39,7 @@ from helpers.paths import CORPUS
 from sphinx_k8sarch.core.diagnostics import Subtype
 
 HEADER = re.compile(r"#\s*expect:\s*(?P<clauses>.+?)\s+--\s+(?P<what>\S.*)$")
-CATEGORIES = {"syntax", "type", "huge", "bomb", "deep", "tab", "control", "long",
+CATEGORIES = {"syntax", "type", "value", "huge", "bomb", "deep", "tab", "control", "long",
               "duplicate", "bytes"}
 #: Subtypes of findings: the spec is valid and still drawn.
 #: Subtypes that are warnings in the corpus: the case is still drawn. An unknown name in a
