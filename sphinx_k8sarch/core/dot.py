@@ -88,6 +88,8 @@ GROUP_STYLE = {
 EDGE_COLOUR = {"lb": "#2b59a8", "api": "#2b59a8", "etcd": "#9a5b00", "peer": "#9a5b00",
                "local": "#555555", "service": "#1d6b6b", "own": "#4a4a45"}
 HIGHLIGHT = ("#ffe08a", "#b45309")
+#: A machine, component or load balancer that is down: fill, border (and broken edges).
+DOWN = ("#e4e4e4", "#6b6b6b")
 
 
 def _family(node: GNode) -> str:
@@ -129,6 +131,11 @@ def _node_attrs(node: GNode) -> dict[str, str]:
         classes.append("k8s-standby")
     if node.highlighted:
         classes.append("k8s-highlight")
+    if node.down:
+        # Greyed and dashed: still there to be read, visibly not working.
+        fill, border = DOWN
+        style = "rounded,filled,dashed"
+        classes.append("k8s-down")
     attrs = {
         "label": _text(label),
         "id": f"n-{node.id}",
@@ -178,8 +185,12 @@ def _group(parent: graphviz.Digraph, group: GGroup, linked: frozenset[str]
             sub.attr(URL=f"#k8s-comp-{group.label}", tooltip=_text(group.label))
         classes = f"k8s-group k8s-group--{group.kind}" + (" k8s-highlight" if group.highlighted
                                                           else "")
-        sub.attr(label=_text(group.label), id=f"g-{group.id}", style="rounded,filled" + (
-            ",dashed" if group.kind == "collapsed" else ""), fillcolor=fill,
+        if group.down:
+            classes += " k8s-down"
+            fill, border = DOWN[0], DOWN[1]
+        label = f"{group.label} ({group.status})" if group.status else group.label
+        sub.attr(label=_text(label), id=f"g-{group.id}", style="rounded,filled" + (
+            ",dashed" if group.kind == "collapsed" or group.down else ""), fillcolor=fill,
             color=HIGHLIGHT[1] if group.highlighted else border,
             penwidth="2.5" if group.highlighted else "1.2", fontsize="13", margin="10")
         sub.attr("graph", **{"class": classes})
@@ -211,8 +222,12 @@ def _edge(dot: graphviz.Digraph, edge: GEdge, levels: dict[str, int], show_label
     if edge.kind == "peer" or levels.get(edge.tail, 0) == levels.get(edge.head, 0):
         # Same-level edges must not push nodes apart; they follow the skeleton.
         attrs["constraint"] = "false"
+    if edge.broken:
+        # The conversation cannot happen: grey, dotted, its class says why.
+        attrs.update(color=DOWN[1], fontcolor=DOWN[1], style="dotted",
+                     **{"class": f"k8s-edge k8s-edge--{edge.kind} k8s-edge--broken"})
     if edge.kind == "peer":
-        attrs.update(dir="both", style="dashed")
+        attrs.update(dir="both", style="dotted" if edge.broken else "dashed")
     elif levels.get(edge.tail, 0) > levels.get(edge.head, 0):
         # dot routes edges downwards; an upward call is drawn as the reversed edge with
         # its arrowhead at the tail, which still points at the callee.

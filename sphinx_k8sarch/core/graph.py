@@ -33,6 +33,8 @@ class GNode:
     highlighted: bool = False
     #: One of the project's own components (drawn in a neutral style).
     own: bool = False
+    #: On a machine that is down (``failures:``), or the load balancer when it is down.
+    down: bool = False
 
 
 @dataclass
@@ -42,6 +44,13 @@ class GGroup:
     kind: str  # control-plane | worker | etcd-host | collapsed | addons
     nodes: list[GNode] = field(default_factory=list)
     highlighted: bool = False
+    #: The machine is down; for a folded box, every machine it stands for is.
+    down: bool = False
+    #: Said after the label, in the reader's language: "down", "2 down".
+    status: str = ""
+    #: The failure domain the machine is in ("" when none is given, or a folded box spans
+    #: several).
+    zone: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,8 @@ class GEdge:
     head: str
     kind: str  # lb | api | etcd | peer | local | service | own
     label: str = ""
+    #: One end is down: the conversation cannot happen.
+    broken: bool = False
 
 
 @dataclass
@@ -65,6 +76,8 @@ class Graph:
     entry_at: int = 0
     #: Machine names (cp-1, worker-2, etcd-3) that the spec links somewhere.
     linked_machines: frozenset[str] = frozenset()
+    #: Failure domains in the spec's order: (zone, its label, is it down).
+    zones: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 #: Components elected through a Lease: one leader, the other instances on standby. They
@@ -81,11 +94,21 @@ def _node_ids(prefix: str, count: int) -> list[tuple[str, str] | None]:
     return [(f"{prefix}{i}", f"{prefix}-{i}") for i in range(1, SHOWN + 1)] + [None]
 
 
-def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False) -> GGroup:
-    """One dashed box standing for machines ``SHOWN+1`` … ``count`` of a pool."""
+def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False,
+               cluster: Cluster | None = None, _: Translator | None = None) -> GGroup:
+    """One dashed box standing for machines ``SHOWN+1`` … ``count`` of a pool; with
+    ``cluster``, it says how many of them are down and sits in their zone if they share
+    one."""
     group = GGroup(f"{prefix}_rest", f"{prefix}-{SHOWN + 1} … {prefix}-{count}", "collapsed",
                    highlighted=highlighted)
-    group.nodes.append(GNode(f"{prefix}_rest_box", text, "collapsed"))
+    rest = [f"{prefix}-{i}" for i in range(SHOWN + 1, count + 1)]
+    down = sum(m in cluster.down for m in rest) if cluster is not None else 0
+    if down and _ is not None:
+        group.down = down == len(rest)
+        group.status = _("down") if group.down else _("{n} down").format(n=down)
+    zones = {cluster.zone_of(m) for m in rest} if cluster is not None else set()
+    group.zone = zones.pop() if len(zones) == 1 else ""
+    group.nodes.append(GNode(f"{prefix}_rest_box", text, "collapsed", down=group.down))
     return group
 
 
@@ -100,14 +123,27 @@ class _Builder:
         self.lb = "lb" if cluster.has_lb else ""
         #: The API server of each drawn control-plane machine, in order.
         self.apis: list[str] = []
+        # The elected leaders (and the virtual IP) are drawn on the first control-plane
+        # node that is up: after a failover when cp-1 is down.
+        cp = cluster.control_plane.count
+        self.leader_at = next((i for i in range(min(cp, SHOWN if cp > COLLAPSE_ABOVE else cp))
+                               if f"cp-{i + 1}" not in cluster.down), 0)
 
     # -- pieces ---------------------------------------------------------------------------
-    def node(self, group: str, name: str, *, sub: str = "", standby: bool = False) -> GNode:
+    def node(self, group: str, name: str, *, sub: str = "", standby: bool = False,
+             down: bool = False) -> GNode:
         own = self.cluster.own_component(name)
         label = (self.cluster.runtime if name == "container-runtime"
                  else own.label if own is not None else name)
         return GNode(f"{group}_{name.replace('-', '_')}", label, name, sublabel=sub,
-                     standby=standby, highlighted=name in self.highlight, own=own is not None)
+                     standby=standby, highlighted=name in self.highlight, own=own is not None,
+                     down=down)
+
+    def machine(self, gid: str, label: str, kind: str, new: bool) -> GGroup:
+        """A machine's box: down or up, in its zone."""
+        down = label in self.cluster.down
+        return GGroup(gid, label, kind, highlighted=new, down=down,
+                      status=self._("down") if down else "", zone=self.cluster.zone_of(label))
 
     def edge(self, tail: str, head: str, kind: str, source: str, target: str,
              port: str | None = None) -> None:
@@ -146,10 +182,12 @@ class _Builder:
                                     highlighted=holder in self.highlight))
         elif self.lb:
             keepalived = cluster.load_balancer == "keepalived"
-            graph.free.append(GNode(self.lb, _("virtual IP") if keepalived
-                                    else _("load balancer"), "load-balancer",
-                                    sublabel=cluster.load_balancer,
-                                    highlighted="load-balancer" in self.highlight))
+            label = _("virtual IP") if keepalived else _("load balancer")
+            graph.free.append(GNode(self.lb, label, "load-balancer",
+                                    sublabel=_("{what}, down").format(what=cluster.load_balancer)
+                                    if cluster.lb_down else cluster.load_balancer,
+                                    highlighted="load-balancer" in self.highlight,
+                                    down=cluster.lb_down))
         cp_band, endpoint_users = self.control_plane()
         members = [f"{g.id}_etcd" for g in graph.groups
                    if g.kind == "control-plane" and any(n.component == "etcd" for n in g.nodes)]
@@ -175,6 +213,12 @@ class _Builder:
             if name != "load-balancer" and self.entry and cluster.own_component(name) is None:
                 self.to_endpoint(node.id, name)
         self.own_conversations()
+        down = {n.id for n in [*graph.free, *(n for g in graph.groups for n in g.nodes)]
+                if n.down}
+        graph.edges = [GEdge(e.tail, e.head, e.kind, e.label, True)
+                       if e.tail in down or e.head in down else e
+                       for e in graph.edges]
+        graph.zones = [(zone, zone, zone in cluster.zones_down) for zone, _m in cluster.zones]
         return graph
 
     def control_plane(self) -> tuple[list[str], list[tuple[str, str]]]:
@@ -189,18 +233,20 @@ class _Builder:
                 rest = pool.count - SHOWN
                 group = _collapsed("cp", pool.count, _.n(
                     "{n} more node like cp-1", "{n} more nodes like cp-1", rest).format(n=rest),
-                    "control-plane" in self.new_nodes)
+                    "control-plane" in self.new_nodes, cluster, _)
                 graph.groups.append(group)
                 band.append(group.id)
                 if self.lb and pool.has("kube-apiserver") and cluster.lb_on_nodes is None:
                     self.edge(self.lb, "cp_rest_box", "lb", "load-balancer", "kube-apiserver")
                 continue
             gid, label = spec
-            group = GGroup(gid, label, "control-plane",
-                           highlighted="control-plane" in self.new_nodes)
+            group = self.machine(gid, label, "control-plane", "control-plane" in self.new_nodes)
             for name in (*pool.components, *self.own_on("control-plane")):
                 sub, standby = self.role_of(name, index, pool.count)
-                group.nodes.append(self.node(gid, name, sub=sub, standby=standby))
+                if group.down:
+                    sub, standby = "", False
+                group.nodes.append(self.node(gid, name, sub=sub, standby=standby,
+                                             down=group.down))
             graph.groups.append(group)
             band.append(gid)
             ids = {n.component: n.id for n in group.nodes}
@@ -229,10 +275,11 @@ class _Builder:
         _ = self._
         if count < 2:
             return "", False
+        first = index == self.leader_at
         if name in LEADER_ELECTED:
-            return (_("leader"), False) if index == 0 else (_("standby"), True)
+            return (_("leader"), False) if first else (_("standby"), True)
         if name in ("kube-vip", "keepalived"):
-            return (_("holds the VIP"), False) if index == 0 else (_("standby"), True)
+            return (_("holds the VIP"), False) if first else (_("standby"), True)
         return "", False
 
     def virtual_ip(self) -> None:
@@ -242,13 +289,15 @@ class _Builder:
         on_nodes = self.cluster.lb_on_nodes
         if on_nodes is None or not self.lb:
             return
-        first = next((g for g in self.graph.groups if g.kind == "control-plane"), None)
-        if first is None:
+        machines = [g for g in self.graph.groups if g.kind == "control-plane"]
+        if not machines:
             return
-        ids = {n.component: n.id for n in first.nodes}
+        holder = machines[min(self.leader_at, len(machines) - 1)]
+        ids = {n.component: n.id for n in holder.nodes}
         port = LB_ON_NODES_PORT[on_nodes.type]
-        if on_nodes.type == "kube-vip" and self.apis and self.apis[0] in ids.values():
-            self.edge(self.lb, self.apis[0], "lb", "load-balancer", "kube-apiserver", port)
+        api = ids.get("kube-apiserver")
+        if on_nodes.type == "kube-vip" and api:
+            self.edge(self.lb, api, "lb", "load-balancer", "kube-apiserver", port)
         elif "haproxy" in ids:
             self.edge(self.lb, ids["haproxy"], "lb", "load-balancer", "haproxy", port)
             for api in self.apis:
@@ -266,13 +315,15 @@ class _Builder:
             if spec is None:
                 rest = cluster.external_etcd_members - SHOWN
                 group = _collapsed("etcd", cluster.external_etcd_members, _.n(
-                    "{n} more member", "{n} more members", rest).format(n=rest))
+                    "{n} more member", "{n} more members", rest).format(n=rest),
+                    False, cluster, _)
                 graph.groups.append(group)
                 band.append(group.id)
                 continue
             gid, label = spec
-            group = GGroup(gid, label, "etcd-host", highlighted="etcd" in self.new_nodes)
-            group.nodes.extend(self.node(gid, name) for name in cluster.etcd_host)
+            group = self.machine(gid, label, "etcd-host", "etcd" in self.new_nodes)
+            group.nodes.extend(self.node(gid, name, down=group.down)
+                               for name in cluster.etcd_host)
             graph.groups.append(group)
             band.append(gid)
             members.append(f"{gid}_etcd")
@@ -301,15 +352,16 @@ class _Builder:
                 rest = pool.count - SHOWN
                 group = _collapsed(prefix, pool.count, _.n(
                     "{n} more worker like {first}", "{n} more workers like {first}", rest
-                ).format(n=rest, first=f"{prefix}-1"), new)
+                ).format(n=rest, first=f"{prefix}-1"), new, self.cluster, _)
                 graph.groups.append(group)
                 band.append(group.id)
                 if pool.components:
                     self.agent_link(group.nodes[0].id, "kubelet")
                 continue
             gid, label = spec
-            group = GGroup(gid, label, "worker", highlighted=new)
-            group.nodes.extend(self.node(gid, name) for name in (*pool.components, *own))
+            group = self.machine(gid, label, "worker", new)
+            group.nodes.extend(self.node(gid, name, down=group.down)
+                               for name in (*pool.components, *own))
             graph.groups.append(group)
             band.append(gid)
             for node in group.nodes:

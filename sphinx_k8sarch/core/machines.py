@@ -3,6 +3,8 @@ the load balancer (a separate machine, or on the control-plane nodes)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from . import components as comp
@@ -14,6 +16,7 @@ from .vocabulary import (
     ETCD_HOST_DEFAULT,
     ETCD_KEYS,
     EXTERNAL_MEMBERS_DEFAULT,
+    LB_FAILURE,
     LB_KEYS,
     LB_KINDS,
     LB_LABEL_MAX,
@@ -24,6 +27,7 @@ from .vocabulary import (
     POOL_NAME,
     POOL_NAME_MAX,
     RESERVED_POOL_NAMES,
+    ZONE_NAME,
     EtcdTopology,
 )
 from .yamlspec import Path
@@ -205,3 +209,137 @@ def etcd(check: Checker, value: Any
     if count is None:
         return None, 0, None
     return kind, count, host
+
+
+def zones(check: Checker, value: Any, groups: list[list[str]]
+          ) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
+    """``zones``: a list of zone names, over which each group of machines (the control
+    plane, external etcd, each worker pool) is spread in turn (cp-1 in the first zone,
+    cp-2 in the second, …); or a mapping of each zone to its machines."""
+    path: Path = ("zones",)
+    if value is None:
+        return ()
+    known = [m for group in groups for m in group]
+    if isinstance(value, list):
+        names: list[str] = []
+        for index, zone in enumerate(value):
+            name = _zone_name(check, zone, (*path, index), names)
+            if name is None:
+                return None
+            names.append(name)
+        if not names:
+            check.error(path, Subtype.VALUE, "zones is an empty list; name at least one zone")
+            return None
+        members: dict[str, list[str]] = {name: [] for name in names}
+        for group in groups:
+            for index, machine in enumerate(group):
+                members[names[index % len(names)]].append(machine)
+        return tuple((name, tuple(machines)) for name, machines in members.items())
+    if not isinstance(value, dict):
+        check.error(path, Subtype.TYPE, f"zones must be a list of zone names or a mapping of "
+                    f"zones to machines, not {describe_value(value)}")
+        return None
+    result: list[tuple[str, tuple[str, ...]]] = []
+    placed: dict[str, str] = {}
+    failed = False
+    for zone, machines in value.items():
+        name = _zone_name(check, zone, (*path, str(zone)), [z for z, _m in result])
+        where: Path = (*path, str(zone))
+        if isinstance(machines, str):
+            machines = [machines]
+        if name is None or not isinstance(machines, list):
+            if name is not None:
+                check.error(where, Subtype.TYPE, f"zone {name!r} must list machines such as "
+                            f"[cp-1, worker-1], not {describe_value(machines)}")
+            failed = True
+            continue
+        inside: list[str] = []
+        for index, machine in enumerate(machines):
+            at: Path = (*where, index)
+            if not isinstance(machine, str) or machine not in known:
+                check.error(at, Subtype.VALUE, f"zone {name!r}: {machine!r} is no machine of "
+                            "this cluster" + did_you_mean(closest(machine, known)))
+                failed = True
+            elif machine in placed:
+                check.error(at, Subtype.VALUE, f"{machine} is already in zone "
+                            f"{placed[machine]!r}; a machine is in one zone")
+                failed = True
+            else:
+                placed[machine] = name
+                inside.append(machine)
+        result.append((name, tuple(inside)))
+    return None if failed else tuple(result)
+
+
+def _zone_name(check: Checker, value: Any, path: Path, taken: list[str]) -> str | None:
+    if not isinstance(value, str | int) or isinstance(value, bool) or \
+            not ZONE_NAME.fullmatch(str(value)):
+        check.error(path, Subtype.VALUE, f"a zone name is letters, digits, '.', '_' or '-' "
+                    f"(such as eu-west-1a), not {describe_value(value)}")
+        return None
+    name = str(value)
+    if name in taken:
+        check.error(path, Subtype.VALUE, f"zone {name!r} is given twice")
+        return None
+    return name
+
+
+@dataclass(frozen=True)
+class Failures:
+    down: frozenset[str]
+    lb_down: bool
+    zones: tuple[str, ...]
+
+
+def failures(check: Checker, value: Any, extra: Sequence[str], known: list[str],
+             zone_members: dict[str, tuple[str, ...]], lb: str) -> Failures | None:
+    """``failures``: machines, zones and the load balancer that are down; ``extra`` are
+    those the directive's ``:failures:`` option adds (reported at line 0, the option)."""
+    path: Path = ("failures",)
+    if value is None:
+        value = []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        check.error(path, Subtype.TYPE, f"failures must be a list of machines, zones or "
+                    f"load-balancer, not {describe_value(value)}")
+        return None
+    machines = set(known)
+    candidates = [*known, *zone_members, LB_FAILURE]
+    down: set[str] = set()
+    zones_down: list[str] = []
+    lb_down = False
+    failed = False
+    items = [((*path, index), item) for index, item in enumerate(value)]
+    items += [((), item) for item in extra]
+    for where, item in items:
+        def error(message: str, where: Path = where) -> None:
+            if where:
+                check.error(where, Subtype.VALUE, message)
+            else:
+                # The front end names its option (``:failures:``, ``--failures``).
+                check.found.error(0, Subtype.OPTION, message)
+
+        if not isinstance(item, str):
+            error(f"a failure names a machine, a zone or load-balancer, not "
+                  f"{describe_value(item)}")
+            failed = True
+        elif item == LB_FAILURE:
+            if lb == "none":
+                error("this cluster has no load balancer to fail")
+                failed = True
+            elif lb in LB_ON_NODES:
+                error("the load balancer runs on the control-plane nodes: fail those "
+                      "nodes instead")
+                failed = True
+            lb_down = True
+        elif item in zone_members:
+            zones_down.append(item)
+            down.update(zone_members[item])
+        elif item in machines:
+            down.add(item)
+        else:
+            error(f"{item!r} is no machine, zone or load balancer of this cluster"
+                  + did_you_mean(closest(item, candidates)))
+            failed = True
+    return None if failed else Failures(frozenset(down), lb_down, tuple(zones_down))

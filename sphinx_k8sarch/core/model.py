@@ -88,6 +88,13 @@ class Cluster:
     own: tuple[Own, ...] = ()
     #: Set when the load balancer runs on the control-plane nodes.
     lb_on_nodes: LoadBalancerOnNodes | None = None
+    #: Failure domains: (zone, the machines in it), in the spec's order.
+    zones: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: What is down (``failures:``): machines, and whether the load balancer is.
+    down: frozenset[str] = frozenset()
+    lb_down: bool = False
+    #: The zones named in ``failures:`` (their machines are in ``down``).
+    zones_down: tuple[str, ...] = ()
     #: (component or machine name, target) pairs from ``links:``, sorted by name; a target
     #: is an http(s) URL, ``ref:label``, ``doc:path`` or a bare label.
     links: tuple[tuple[str, str], ...] = ()
@@ -106,6 +113,19 @@ class Cluster:
 
     def own_component(self, name: str) -> Own | None:
         return next((o for o in self.own if o.name == name), None)
+
+    def machines(self) -> list[str]:
+        """Every machine's name, as the figure names them: cp-1 …, etcd-1 …, worker-1 …
+        (or each pool's)."""
+        names = [f"cp-{i}" for i in range(1, self.control_plane.count + 1)]
+        if self.etcd is EtcdTopology.EXTERNAL:
+            names += [f"etcd-{i}" for i in range(1, self.external_etcd_members + 1)]
+        for pool in self.pools:
+            names += [f"{pool.prefix}-{i}" for i in range(1, pool.count + 1)]
+        return names
+
+    def zone_of(self, machine: str) -> str:
+        return next((zone for zone, machines in self.zones if machine in machines), "")
 
     def machine_prefixes(self) -> dict[str, int]:
         """Machine name prefix (cp, etcd, worker or a pool name) → how many there are."""

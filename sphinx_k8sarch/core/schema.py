@@ -28,6 +28,7 @@ from .schema_keys import (
     _datastore,
     _described,
     _etcd,
+    _failures,
     _known_names,
     _link_target,
     _links,
@@ -39,6 +40,7 @@ from .schema_keys import (
     _pool,
     _pools,
     _runtime,
+    _zones,
     addon_ids,
 )
 from .vocabulary import (
@@ -114,6 +116,8 @@ def _properties() -> dict[str, dict[str, Any]]:
             ],
             "default": DEFAULTS["distribution"],
         },
+        "zones": _zones(),
+        "failures": _failures(),
         "datastore": _datastore(),
         "links": _links(),
     }

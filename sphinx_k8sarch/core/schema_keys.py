@@ -20,6 +20,7 @@ from .vocabulary import (
     ETCD_HOST_DEFAULT,
     EXTERNAL_MEMBERS_DEFAULT,
     LANGUAGES,
+    LB_FAILURE,
     LB_KINDS,
     LB_LABEL_MAX,
     LB_ON_NODES,
@@ -34,6 +35,7 @@ from .vocabulary import (
     RUNTIME_FLAVOURS,
     RUNTIMES,
     WORKER_DEFAULT,
+    ZONE_NAME,
     EtcdTopology,
 )
 
@@ -395,4 +397,52 @@ def _own_components() -> dict[str, Any]:
         "examples": [[{"name": "vault", "label": "HashiCorp Vault", "runs-on": "workers",
                        "talks-to": ["kube-apiserver", "postgres:5432"],
                        "description": "Keeps the platform's secrets."}]],
+    }
+
+
+def _zone_name() -> dict[str, Any]:
+    return {"type": ["string", "integer"], "pattern": ZONE_NAME.pattern,
+            "patternErrorMessage": "Letters, digits, '.', '_' or '-', such as eu-west-1a."}
+
+
+def _zones() -> dict[str, Any]:
+    machine = {"type": "string", "pattern": MACHINE.pattern,
+               "patternErrorMessage": "A machine as drawn: cp-1, worker-2, etcd-3, gpu-1."}
+    return {
+        **_described(
+            "Failure domains: a list of zone names, over which the control-plane nodes, the "
+            "external etcd hosts and each worker pool are spread in turn, or a mapping of "
+            "each zone to its machines.",
+            "Failure domains, drawn as labelled groups. A list such as `[a, b, c]` spreads "
+            "each group of machines over the zones in turn (cp-1 in `a`, cp-2 in `b`, "
+            "cp-3 in `c`; workers and external etcd hosts likewise); a mapping such as "
+            "`{a: [cp-1, worker-1], b: [cp-2]}` places each machine itself. A machine is "
+            "in at most one zone."),
+        "anyOf": [
+            {"type": "array", "items": _zone_name(), "minItems": 1, "uniqueItems": True},
+            {"type": "object",
+             "propertyNames": {"pattern": ZONE_NAME.pattern},
+             "additionalProperties": {"anyOf": [
+                 {"type": "array", "items": machine, "uniqueItems": True}, machine]}},
+            {"type": "null"},
+        ],
+        "examples": [["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+                     {"a": ["cp-1", "worker-1"], "b": ["cp-2", "worker-2"]}],
+    }
+
+
+def _failures() -> dict[str, Any]:
+    name = {"type": "string", "pattern": ZONE_NAME.pattern,
+            "patternErrorMessage": f"A machine as drawn (cp-2), {LB_FAILURE} or a zone."}
+    return {
+        **_described(
+            f"What is down: machines as drawn (cp-2, worker-1, etcd-3), {LB_FAILURE}, or "
+            "zone names. The summary then says what keeps working.",
+            f"What is down: machines as drawn (`cp-2`, `worker-1`, `etcd-3`), "
+            f"`{LB_FAILURE}`, or a zone of `zones`. The figure draws them as down and the "
+            "summary says whether etcd keeps quorum and the API stays reachable. The "
+            "directive option `:failures:` adds to this list."),
+        "anyOf": [{"type": "array", "items": name, "uniqueItems": True}, name,
+                  {"type": "null"}],
+        "examples": [["cp-2"], ["load-balancer"], ["eu-west-1a"]],
     }

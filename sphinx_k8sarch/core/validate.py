@@ -6,6 +6,7 @@ come from :mod:`.vocabulary`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from . import components as comp
@@ -36,8 +37,10 @@ from .vocabulary import (
 from .yamlspec import Loaded, Path
 
 
-def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
-             ) -> tuple[Cluster | None, list[Diagnostic]]:
+def validate(data: dict[Any, Any], loaded: Loaded, title: str = "",
+             extra_failures: Sequence[str] = ()) -> tuple[Cluster | None, list[Diagnostic]]:
+    """``extra_failures`` are what a directive option or the command line adds to the
+    spec's ``failures:`` (their diagnostics are at line 0: the option, not the text)."""
     check = Checker(loaded)
     check.unknown_keys(data, KEYS, (), "the spec")
     # Own component names first: every component list may name them.
@@ -144,11 +147,18 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
     prefixes.update({p.prefix: p.count for p in pools or ()})
     links, link_keys = _links(check, data.get("links"), prefixes)
 
+    groups = [[f"{prefix}-{i}" for i in range(1, count + 1)]
+              for prefix, count in prefixes.items()]
+    zones = machines.zones(check, data.get("zones"), groups)
+    down = machines.failures(check, data.get("failures"), extra_failures,
+                             [m for group in groups for m in group], dict(zones or ()), lb)
+
     if check.found.failed or None in (control_plane, pools, clients, addons, etcd, etcd_host,
-                                      version):
+                                      version, zones, down):
         return None, check.diagnostics
     assert control_plane is not None and pools is not None and etcd is not None
     assert etcd_host is not None and version is not None
+    assert zones is not None and down is not None
     lines = {key: loaded.lines[(key,)] for key in KEYS if (key,) in loaded.lines}
     # Each link's own line, for the warning when Sphinx cannot resolve its target.
     lines.update({f"links:{name}": loaded.line(("links", raw)) for name, raw in link_keys})
@@ -169,6 +179,10 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = ""
         assumed=loaded.assumed,
         own=own,
         lb_on_nodes=lb_on_nodes,
+        zones=zones,
+        down=down.down,
+        lb_down=down.lb_down,
+        zones_down=down.zones,
         links=links,
         lines=lines,
     )

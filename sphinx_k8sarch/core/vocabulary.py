@@ -99,6 +99,10 @@ SPEC_KEYS = (
         "a Kubernetes release such as ``1.32`` or ``v1.32.4``; what the kubelet of a "
         "control-plane node talks to depends on it"),
     Key("distribution", DISTRIBUTIONS[0], "{distributions}: how the cluster is built"),
+    Key("zones", None, "failure domains: a list of zone names (machines are spread over them "
+        "in turn) or ``{{zone: [machine, ...]}}``"),
+    Key("failures", None, "what is down: machine names as drawn (``cp-2``), "
+        "``load-balancer`` or a zone"),
     Key("datastore", None,
         "where the state is kept when no etcd is drawn, e.g. ``SQLite`` (k3s)"),
     Key("links", None,
@@ -207,6 +211,16 @@ ETCD_ADVISED_MAX = 7
 #: so that 5 control-plane nodes and 50 workers stay as legible as 3 + 3.
 COLLAPSE_ABOVE = 4
 SHOWN = 3
+#: ``failures:`` names machines, a zone, or the load balancer by this word.
+LB_FAILURE = "load-balancer"
+#: Zone names: as Kubernetes' topology.kubernetes.io/zone values usually are.
+ZONE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+#: Defaults behind the failure verdicts: kube-scheduler's and kube-controller-manager's
+#: --leader-elect-lease-duration, and the toleration of node.kubernetes.io/unreachable
+#: that Pods get by default (seconds).
+LEASE_DURATION = 15
+UNREACHABLE_TOLERATION = 300
+
 #: The port of the ``kubernetes`` Service through which Pods reach the API servers.
 SERVICE_PORT = "443"
 #: Languages of generated text.

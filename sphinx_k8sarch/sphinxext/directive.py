@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 import hashlib
 from pathlib import Path
 from typing import Any, ClassVar
@@ -81,6 +82,9 @@ OPTION_DOCS: dict[str, str] = {
               f"and ``kind``), {literal_choices(FORMATS[1:])}.",
     "control-plane": "Number of control-plane nodes of an imported kubeadm configuration.",
     "workers": "Number of worker nodes of an imported kubeadm configuration.",
+    "failures": "Machines (``cp-2``), ``load-balancer`` or zones that are down, comma or space "
+                "separated; added to the spec's ``failures``, so a step can ``:extends:`` the "
+                "healthy figure and fail a node.",
 }
 
 
@@ -106,6 +110,7 @@ class K8sClusterDirective(SphinxDirective):
         "format": _format,
         "control-plane": directives.positive_int,
         "workers": directives.nonnegative_int,
+        "failures": _list,
     }
 
     # -- locations ---------------------------------------------------------------------
@@ -204,15 +209,22 @@ class K8sClusterDirective(SphinxDirective):
         counts: dict[str, int] = {key: int(self.options[key])
                                   for key in ("control-plane", "workers") if key in self.options}
         cluster, diagnostics, data = analyse(text, title, base["data"] if base else None,
-                                             self.options.get("format", "auto"), counts)
+                                             self.options.get("format", "auto"), counts,
+                                             self.options.get("failures", ()))
 
         def locate(line: int) -> tuple[str, int]:
-            """Diagnostics of a spec file point into that file, others into the body."""
+            """Diagnostics of a spec file point into that file, others into the body; line 0
+            is an option, reported at the directive."""
+            if line == 0:
+                source, at = self.get_source_info()
+                return str(source), at or 0
             return (spec_file, line) if spec_file else self.body_line(line - 1)
 
         for diagnostic in diagnostics:
             if diagnostic.severity is Severity.WARNING and diagnostic.subtype.value in suppressed:
                 continue
+            if diagnostic.line == 0:  # the :failures: option (the only one the core reads)
+                diagnostic = replace(diagnostic, message=f":failures: {diagnostic.message}")
             report(diagnostic, *locate(diagnostic.line))
         if cluster is None or data is None:
             return []

@@ -165,7 +165,8 @@ def test_defaults_are_what_the_validator_uses() -> None:
     assert empty is not None and empty == spelled
     for key, value in DEFAULTS.items():
         assert SCHEMA["properties"][key]["default"] == value
-    assert set(DEFAULTS) | {"title", "links", "datastore", "components"} == set(
+    assert set(DEFAULTS) | {"title", "links", "datastore", "components", "zones",
+                            "failures"} == set(
         SCHEMA["properties"])
 
 
@@ -653,6 +654,13 @@ KNOWN: list[tuple[str, str, str]] = [
     ("own-component-twice", ("components: [{name: vault, runs-on: addons}, "
      "{name: vault, runs-on: outside}]\n"),
      "Two own components with one name: JSON Schema has no uniqueness by a property."),
+    ("zone-machine-references", ("control-plane: 3\nload-balancer: cloud\n"
+     "zones: {a: [cp-1, cp-4], b: [cp-2, cp-1]}\n"),
+     ("Zones place machines that exist (cp-4 does not with 3 nodes) and each machine once: "
+      "the machines depend on other keys, and JSON Schema has no uniqueness across lists.")),
+    ("failure-references", "control-plane: 3\nfailures: [cp-4, zone-x, load-balancer]\n",
+     ("A failure names a machine, a zone of zones, or a load balancer the cluster has: all "
+      "decided by other keys.")),
 ]
 
 # -- the agreement -------------------------------------------------------------------------
@@ -714,10 +722,40 @@ def _blind_spots(data: Any) -> tuple[Any, list[str]]:
                 del links[key]
                 found.append("etcd-machine-when-stacked" if match[1] == "etcd" and not external
                              else "machine-beyond-count")
+    _failure_references(data, machines, found)
     if data.get("datastore") is not None and (external or _has_etcd(data.get("control-plane"))):
         del data["datastore"]
         found.append("datastore-with-etcd")
     return data, found
+
+
+def _failure_references(data: dict[str, Any], counts: dict[str, int],
+                        found: list[str]) -> None:
+    """``zones`` and ``failures`` name machines, zones and the load balancer, which other
+    keys decide; references that do not exist are taken out and recorded."""
+    def machine(name: Any) -> bool:
+        match = MACHINE.match(name) if isinstance(name, str) else None
+        return bool(match) and 0 < int(match[2]) <= counts.get(match[1], 0)
+
+    zones = data.get("zones")
+    names: list[Any] = zones if isinstance(zones, list) else []
+    if isinstance(zones, dict):
+        names = list(zones)
+        placed = [m for value in zones.values()
+                  for m in (value if isinstance(value, list) else [value])]
+        if not all(machine(m) for m in placed) or len(set(map(str, placed))) < len(placed):
+            del data["zones"]
+            found.append("zone-machine-references")
+    failures = data.get("failures")
+    if isinstance(failures, str):
+        failures = [failures]
+    if isinstance(failures, list):
+        lb = data.get("load-balancer", "none")
+        can_fail_lb = lb not in (None, False, "none") and not isinstance(lb, dict)
+        known = {*(str(n) for n in names), *(["load-balancer"] * can_fail_lb)}
+        if any(f not in known and not machine(f) for f in failures if isinstance(f, str)):
+            del data["failures"]
+            found.append("failure-references")
 
 
 def _own(data: dict[str, Any], found: list[str]) -> set[str]:

@@ -44,7 +44,7 @@ CATEGORIES = {"syntax", "type", "value", "huge", "bomb", "deep", "tab", "control
 #: Subtypes of findings: the spec is valid and still drawn.
 #: Subtypes that are warnings in the corpus: the case is still drawn. An unknown name in a
 #: component list is left out with a warning and the rest of the figure is drawn.
-FINDINGS = {"ha-single", "ha-quorum", "ha-lb", "ha-external-etcd", "placement",
+FINDINGS = {"ha-single", "ha-quorum", "ha-lb", "ha-external-etcd", "ha-zone", "placement",
             "unknown-component"}
 #: Generous bounds on the work one case may cause (typical: milliseconds, a few MB).
 CPU_SECONDS = 10.0
