@@ -203,6 +203,11 @@ POOL_OF_REST = {"cp": CONTROL_PLANE, "etcd": ETCD, "worker": CALLERS}
 ETCD_POOL = "etcd_pool"
 PEERS = "etcd_peers"
 LEGEND = "legend"
+#: The legend's lines; glyphs stand for the line styles drawn in the figure.
+LEGEND_CALLS = N_("→ calls: the arrow points at\nthe one called; each port is\nwritten once per kind of call")
+LEGEND_PEERS = N_("- - - etcd peer traffic: every\nmember with every other")
+LEGEND_STANDBY = N_("dashed box: on standby; one\nelected leader does the work")
+LEGEND_FOLDED = N_("grey dashed box: more\nmachines like the first")
 #: Kinds of conversation whose arrows into one box are drawn as one bundle.
 BUNDLED = ("local",)
 
@@ -312,7 +317,51 @@ class _Writer:
                 pool.attr("graph", **{"class": "k8s-group k8s-group--etcd-pool"})
                 etcd.items.extend(self.machine(pool, g) for g in etcd_groups)
         entry.items.extend(self.loose(n) for n in graph.free)
+        if self.legend:
+            key = self.key()
+            if key is not None:
+                callers.items.append(key)
         return [c for c in (callers, entry, control, etcd) if c.items]
+
+    def key(self) -> _Item | None:
+        """The legend: what the line and box styles of this figure mean (only those
+        it uses), below the callers."""
+        graph, _ = self.graph, self._
+        nodes = [n for g in graph.groups for n in g.nodes] + graph.free + graph.clients
+        entries: list[tuple[str, dict[str, str]]] = []
+        plain = {"shape": "plaintext", "fontsize": "10"}
+        if any(e.kind != "peer" for e in graph.edges):
+            entries.append((_(LEGEND_CALLS), plain))
+        if any(e.kind == "peer" for e in graph.edges):
+            entries.append((_(LEGEND_PEERS), plain))
+        if any(n.standby for n in nodes):
+            fill, border = PALETTE["control-plane"]
+            entries.append((_(LEGEND_STANDBY), {
+                "style": "rounded,filled,dashed", "fillcolor": fill, "color": border,
+                "fontsize": "10", "class": "k8s-comp k8s-comp--control-plane k8s-standby"}))
+        if any(g.kind == "collapsed" for g in graph.groups):
+            fill, border = PALETTE["collapsed"]
+            entries.append((_(LEGEND_FOLDED), {
+                "style": "rounded,filled,dashed", "fillcolor": fill, "color": border,
+                "fontsize": "10", "class": "k8s-comp k8s-comp--collapsed"}))
+        if not entries:
+            return None
+        ids = [f"{LEGEND}_{index}" for index in range(len(entries))]
+        with self.dot.subgraph(name=f"cluster_{LEGEND}") as sub:
+            sub.attr(label=_text(_("Legend")), id=f"g-{LEGEND}", style="rounded",
+                     color=PALETTE["collapsed"][1], penwidth="0.8", fontsize="11",
+                     margin="8")
+            sub.attr("graph", **{"class": "k8s-legend"})
+            with sub.subgraph(name=f"row_{LEGEND}") as line:
+                line.attr(rank="same")
+                for node_id, (text, attrs) in zip(ids, entries, strict=True):
+                    classes = attrs.pop("class", "k8s-legend-text")
+                    line.node(node_id, label=_text(text), id=f"n-{node_id}",
+                              **{"class": f"{classes} k8s-legend-entry"}, **attrs)
+            ordered = ids[::-1] if self.layout == LAYOUTS[0] else ids
+            for left, right in pairwise(ordered):
+                sub.edge(left, right, style="invis")
+        return _Item([ids])
 
     def skeleton(self, columns: list[_Column]) -> None:
         """Give every node its level and pin the levels: one rank per level, each after
