@@ -29,7 +29,7 @@ import re
 
 import graphviz
 
-from .graph import GEdge, GGroup, GNode, Graph
+from .graph import GGroup, GNode, Graph
 from .i18n import N_, Translator
 from .vocabulary import LAYOUTS
 
@@ -311,7 +311,7 @@ class _Writer:
         entry.items.extend(self.machine(self.dot, g) for g in addons)
         if etcd_groups:
             with self.dot.subgraph(name=f"cluster_{ETCD_POOL}") as pool:
-                fill, border = GROUP_STYLE["etcd-host"]
+                _fill, border = GROUP_STYLE["etcd-host"]
                 pool.attr(label="", id=f"g-{ETCD_POOL}", style="rounded", color=border,
                           penwidth="1", margin="8")
                 pool.attr("graph", **{"class": "k8s-group k8s-group--etcd-pool"})

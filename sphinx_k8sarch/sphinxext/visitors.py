@@ -78,6 +78,7 @@ def html_visit(self: Any, node: k8sarch_diagram) -> None:
         self.body.append(f'<div class="{classes} k8sarch-unavailable" id="{node["prefix"]}">'
                          f'<p class="k8sarch-notice">{notice}</p><pre>{text}</pre></div>\n')
     else:
+        assert path is not None  # the SVG was read
         _ = Translator(node.get("lang"))
         # Texts for the script's controls (it adds them; without it the figure is whole).
         texts = {"fullscreen": _("Full screen"), "close": _("Close"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, pairwise
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -234,7 +234,7 @@ def reading_order(drawing: Drawing) -> list[str]:
     problems: list[str] = []
     for machines in pools.values():
         ordered = [name for _n, name in sorted(machines)]
-        for before, after in zip(ordered, ordered[1:], strict=False):
+        for before, after in pairwise(ordered):
             a, b = drawing.clusters[before], drawing.clusters[after]
             same_row = b.top < a.bottom and a.top < b.bottom
             if (same_row and b.left < a.right - 1) or (not same_row and b.top < a.top):
@@ -272,17 +272,17 @@ def cluster_text(fmt: str, topology: str, cp: int, workers: int, members: int = 
                 'controlPlaneEndpoint: "10.0.0.10:6443"\n' + etcd,
                 {"control-plane": cp, "workers": workers})
     if fmt == "k3d":
-        return (f"apiVersion: k3d.io/v1alpha5\nkind: Simple\nservers: {cp}\n"
-                f"agents: {workers}\n", {})
+        return ((f"apiVersion: k3d.io/v1alpha5\nkind: Simple\nservers: {cp}\n"
+                f"agents: {workers}\n"), {})
     if fmt == "capi":
         return (
-            "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata: {name: c}\n"
+            ("apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata: {name: c}\n"
             "spec:\n  controlPlaneRef:\n    apiVersion: controlplane.cluster.x-k8s.io/v1beta1\n"
             "    kind: KubeadmControlPlane\n    name: c-cp\n---\n"
             "apiVersion: controlplane.cluster.x-k8s.io/v1beta1\nkind: KubeadmControlPlane\n"
             f"metadata: {{name: c-cp}}\nspec:\n  replicas: {cp}\n  version: v1.32.4\n"
             "---\napiVersion: cluster.x-k8s.io/v1beta1\nkind: MachineDeployment\n"
-            f"metadata: {{name: c-md-0}}\nspec:\n  clusterName: c\n  replicas: {workers}\n",
+            f"metadata: {{name: c-md-0}}\nspec:\n  clusterName: c\n  replicas: {workers}\n"),
             {})
     raise ValueError(fmt)
 
