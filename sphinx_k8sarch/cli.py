@@ -126,7 +126,8 @@ def cmd_dot(args: argparse.Namespace) -> int:
     cluster = _valid(args.spec, args)
     if cluster is None:
         return EXIT_SPEC
-    sys.stdout.write(to_dot(build_graph(cluster, Translator(args.lang))))
+    _ = Translator(args.lang)
+    sys.stdout.write(to_dot(build_graph(cluster, _), _=_))
     return EXIT_OK
 
 
@@ -140,8 +141,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     cluster = _valid(args.spec, args)
     if cluster is None:
         return EXIT_SPEC
-    graph = build_graph(cluster, Translator(args.lang))
-    source = to_dot(graph, dpi=RASTER_DPI) if fmt == "png" else to_dot(graph)
+    _ = Translator(args.lang)
+    graph = build_graph(cluster, _)
+    source = to_dot(graph, dpi=RASTER_DPI if fmt == "png" else None, _=_)
     with tempfile.TemporaryDirectory(prefix="k8sarch-") as cache:
         try:
             drawn, _new = render(source, fmt, Path(cache), command=args.renderer,

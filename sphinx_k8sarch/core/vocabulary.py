@@ -236,3 +236,6 @@ RENDER_TIMEOUT = 30.0
 RENDER_FORMATS = ("svg", "png", "pdf")
 #: Resolution of raster output (LaTeX PNG figures, ``k8sarch render -o x.png``).
 RASTER_DPI = 300
+#: How a figure is laid out: columns along the flow of a request (fits a text column up
+#: to 5 control-plane nodes), or the same bands as rows (for wide pages).
+LAYOUTS = ("left-to-right", "top-down")

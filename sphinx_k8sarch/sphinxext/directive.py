@@ -29,6 +29,7 @@ from ..core.vocabulary import (
     DESCRIPTION_STYLES,
     FORMATS,
     LANGUAGES,
+    LAYOUTS,
     SPEC_SUFFIXES,
     TITLE_MAX,
     link_target,
@@ -58,6 +59,14 @@ def _format(argument: str | None) -> str:
     return directives.choice(argument or "", FORMATS)
 
 
+def _layout(argument: str | None) -> str:
+    return directives.choice(argument or "", LAYOUTS)
+
+
+def _on_off(argument: str | None) -> bool:
+    return directives.choice(argument or "", ("on", "off")) == "on"
+
+
 def is_spec_path(argument: str) -> bool:
     return argument.lower().endswith(SPEC_SUFFIXES) and not any(c.isspace() for c in argument)
 
@@ -85,6 +94,11 @@ OPTION_DOCS: dict[str, str] = {
     "failures": "Machines (``cp-2``), ``load-balancer`` or zones that are down, comma or space "
                 "separated; added to the spec's ``failures``, so a step can ``:extends:`` the "
                 "healthy figure and fail a node.",
+    "legend": "``on`` or ``off``: the legend of line and box styles drawn with the figure "
+              "(default: ``k8sarch_legend``).",
+    "layout": f"{literal_choices(LAYOUTS)}: columns along the flow of a request (fits a text "
+              "column), or the same bands as rows for wide pages (default: "
+              "``k8sarch_layout``).",
 }
 
 
@@ -111,6 +125,8 @@ class K8sClusterDirective(SphinxDirective):
         "control-plane": directives.positive_int,
         "workers": directives.nonnegative_int,
         "failures": _list,
+        "legend": _on_off,
+        "layout": _layout,
     }
 
     # -- locations ---------------------------------------------------------------------
@@ -253,7 +269,8 @@ class K8sClusterDirective(SphinxDirective):
         described.update(anchors)
 
         diagram = k8sarch_diagram()
-        diagram["dot"] = to_dot(graph)
+        diagram["dot"] = to_dot(graph, _=_, legend=self.options.get("legend", config.legend),
+                                layout=self.options.get("layout", config.layout))
         diagram["prefix"] = prefix
         diagram["lang"] = _.lang
         diagram["title"] = cluster.title or _("Kubernetes cluster")

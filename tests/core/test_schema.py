@@ -735,7 +735,7 @@ def _failure_references(data: dict[str, Any], counts: dict[str, int],
     keys decide; references that do not exist are taken out and recorded."""
     def machine(name: Any) -> bool:
         match = MACHINE.match(name) if isinstance(name, str) else None
-        return bool(match) and 0 < int(match[2]) <= counts.get(match[1], 0)
+        return match is not None and 0 < int(match[2]) <= counts.get(match[1], 0)
 
     zones = data.get("zones")
     names: list[Any] = zones if isinstance(zones, list) else []

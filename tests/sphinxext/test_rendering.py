@@ -46,15 +46,16 @@ def test_incremental_build_renders_nothing_new(tmp_path: Path, make_app: MakeApp
     renderer = fake_renderers.counting(tmp_path, log)
     srcdir = prepare(tmp_path, "renderer", [ONE, TWO])
     build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
-    # Identical diagrams in the rST and MyST twins share one cached render.
-    assert log.read_text().count("render") == 2
+    # Identical diagrams in the rST and MyST twins share one cached render (an SVG to
+    # inline and a PNG to download each).
+    assert log.read_text().count("render") == 4
     build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
-    assert log.read_text().count("render") == 2  # no-op rebuild: nothing rendered
+    assert log.read_text().count("render") == 4  # no-op rebuild: nothing rendered
     page = srcdir / "page_md.md"
     page.write_text(page.read_text(encoding="utf-8").replace("workers: 5", "workers: 4"),
                     encoding="utf-8")
     build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
-    assert log.read_text().count("render") == 3  # exactly the edited diagram
+    assert log.read_text().count("render") == 6  # exactly the edited diagram
 
 
 def _outputs(outdir: Path) -> dict[str, bytes]:
@@ -81,7 +82,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, make_app: MakeApp) 
     second = build(make_app, prepare(tmp_path / "b", "renderer", [ONE, TWO]))
     a, b = _outputs(Path(first.outdir)), _outputs(Path(second.outdir))
     assert a == b
-    assert re.search(rb"<svg[^>]+role=\"img\"", a["page_md.html"])
+    assert re.search(rb"<svg[^>]+role=\"(img|group)\"", a["page_md.html"])
 
 
 def _renders(folder: Path, suffix: str) -> set[str]:
