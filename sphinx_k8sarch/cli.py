@@ -11,8 +11,10 @@ not writable).
 from __future__ import annotations
 
 import argparse
+import contextlib
 from importlib import metadata
 import json
+import os
 from pathlib import Path
 import platform
 import shutil
@@ -401,7 +403,14 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    status: int = args.func(args)
+    try:
+        status: int = args.func(args)
+    except BrokenPipeError:
+        # The reader left (``k8sarch describe x | head``): no traceback, and no second
+        # error when Python flushes stdout on exit.
+        with contextlib.suppress(OSError, ValueError):  # a stream without a descriptor
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return status
 
 

@@ -67,7 +67,8 @@ def topology_lines(graph: Graph, _: Translator) -> list[str]:
     for group in graph.groups:
         comps = ", ".join(n.label + (f" ({n.sublabel})" if n.sublabel else "")
                           for n in group.nodes) or _("no components yet")
-        lines.append(f"[{group.label}] {comps}")
+        name = f"{group.title} ({group.label})" if group.title else group.label
+        lines.append(f"[{name}] {comps}")
     if graph.free:
         lines.extend(f"[{n.label}] {n.sublabel}" for n in graph.free)
     if graph.clients:

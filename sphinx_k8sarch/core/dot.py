@@ -31,7 +31,7 @@ import graphviz
 from .graph import GGroup, GNode, Graph
 from .i18n import N_, Translator
 from .palette import DOWN, EDGE_COLOUR, FONT, GROUP_STYLE, HIGHLIGHT, PALETTE, ZONE, family
-from .vocabulary import LAYOUTS
+from .vocabulary import LAYOUTS, NAME_DRAWN
 
 #: Bounded: a long-lived process (sphinx-autobuild) sees ever new titles and labels.
 QUOTE_CACHE = 4096
@@ -97,6 +97,19 @@ def _wrap(label: str, width: int = 16) -> str:
         return label
     cut = label.rindex("-", 0, width) + 1
     return label[:cut] + "\n" + _wrap(label[cut:], width)
+
+
+def _short(name: str) -> str:
+    """A machine's real name as drawn: a long host name keeps its first label
+    (ip-10-0-1-17.eu-west-1.compute.internal → ip-10-0-1-17…), other long names lose their
+    middle, where generated names differ least."""
+    if len(name) <= NAME_DRAWN:
+        return name
+    first = name.split(".", 1)[0]
+    if first != name and len(first) < NAME_DRAWN:
+        return f"{first}…"
+    keep = (NAME_DRAWN - 1) // 2
+    return f"{name[:keep]}…{name[-keep:]}"
 
 
 def _token(identifier: str) -> str:
@@ -247,7 +260,10 @@ class _Writer:
             if group.down:
                 classes += " k8s-down"
                 fill, border, style = DOWN[0], DOWN[1], "rounded,filled,dotted"
-            label = f"{group.label} ({group.status})" if group.status else group.label
+            name = _short(group.title) if group.title else group.label
+            label = f"{name} ({group.status})" if group.status else name
+            if group.title and group.label not in self.graph.linked_machines:
+                sub.attr(tooltip=_text(f"{group.title} ({group.label})"))
             sub.attr(label=_text(label), id=f"g-{group.id}", style=style, fillcolor=fill,
                      color=HIGHLIGHT[1] if group.highlighted else border,
                      penwidth="2.5" if group.highlighted else "1.6" if group.down else "1.2",

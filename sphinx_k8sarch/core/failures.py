@@ -134,7 +134,7 @@ def lines(v: Verdict, cluster: Cluster, _: Translator) -> list[str]:
     if v.healthy:
         return []
     result: list[str] = []
-    what = list(v.down)
+    what = [cluster.name_of(m) for m in v.down]
     if v.lb_down:
         what.append(_("the load balancer"))
     down = _("Down: {what}").format(what=", ".join(what))
@@ -157,10 +157,12 @@ def lines(v: Verdict, cluster: Cluster, _: Translator) -> list[str]:
                         "read or change cluster state").format(store=cluster.datastore))
     result.extend(_api_lines(v, cluster, _))
     if v.leaders_lost and v.api is Api.UP and v.standby_left:
-        result.append(_("{names}: the leaders were on cp-1; once each Lease expires ({seconds} "
-                        "s by default) a standby takes it and carries on, drawn here on "
-                        "{node}").format(names=_(" and ").join(v.standby_left),
-                                         seconds=LEASE_DURATION, node=v.new_leader))
+        result.append(_("{names}: the leaders were on {first}; once each Lease expires "
+                        "({seconds} s by default) a standby takes it and carries on, drawn "
+                        "here on {node}").format(names=_(" and ").join(v.standby_left),
+                                                 first=cluster.name_of("cp-1"),
+                                         seconds=LEASE_DURATION,
+                                         node=cluster.name_of(v.new_leader)))
     if v.workers_down:
         line = _("Workers: {down} of {n} down").format(down=v.workers_down, n=v.workers)
         if v.api is not Api.UP:
@@ -183,8 +185,9 @@ def _api_lines(v: Verdict, cluster: Cluster, _: Translator) -> list[str]:
         reason = {
             "all-down": _("every API server is down"),
             "lb-down": _("the load balancer in front of them is down"),
-            "endpoint-down": _("without a load balancer, nodes and clients were given cp-1's "
-                               "address, and cp-1 is down"),
+            "endpoint-down": _("without a load balancer, nodes and clients were given the "
+                               "address of {first}, which is down").format(
+                first=cluster.name_of("cp-1")),
         }[v.unreachable_because]
         line = _("API: unreachable for nodes and clients ({reason}); running Pods keep "
                  "running, but kubectl fails and nothing changes").format(reason=reason)

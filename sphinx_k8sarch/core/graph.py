@@ -51,6 +51,8 @@ class GGroup:
     #: The failure domain the machine is in ("" when none is given, or a folded box spans
     #: several).
     zone: str = ""
+    #: The machine's real name (``names:``), drawn instead of ``label`` when given.
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,8 +144,10 @@ class _Builder:
     def machine(self, gid: str, label: str, kind: str, new: bool) -> GGroup:
         """A machine's box: down or up, in its zone."""
         down = label in self.cluster.down
+        title = self.cluster.name_of(label)
         return GGroup(gid, label, kind, highlighted=new, down=down,
-                      status=self._("down") if down else "", zone=self.cluster.zone_of(label))
+                      status=self._("down") if down else "", zone=self.cluster.zone_of(label),
+                      title="" if title == label else title)
 
     def edge(self, tail: str, head: str, kind: str, source: str, target: str,
              port: str | None = None) -> None:

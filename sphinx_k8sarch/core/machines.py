@@ -22,6 +22,7 @@ from .vocabulary import (
     LB_LABEL_MAX,
     LB_ON_NODES,
     LIMITS,
+    NAME_MAX,
     NAMED_POOL_KEYS,
     POOL_KEYS,
     POOL_NAME,
@@ -211,12 +212,50 @@ def etcd(check: Checker, value: Any
     return kind, count, host
 
 
-def zones(check: Checker, value: Any, groups: list[list[str]]
+def names(check: Checker, value: Any, known: list[str]) -> dict[str, str] | None:
+    """``names``: each machine (as drawn: cp-1, worker-2) → its real name, such as a Node's
+    name. Returns the mapping, or None after an error."""
+    path: Path = ("names",)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        check.error(path, Subtype.TYPE, f"names must map machines to their real names, such "
+                    f"as {{cp-1: ip-10-0-1-17}}, not {describe_value(value)}")
+        return None
+    result: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    failed = False
+    for machine, name in value.items():
+        where: Path = (*path, str(machine))
+        if not isinstance(machine, str) or machine not in known:
+            check.error(where, Subtype.VALUE, f"names: {machine!r} is no machine of this "
+                        "cluster" + did_you_mean(closest(str(machine), known)))
+            failed = True
+            continue
+        text = name.strip() if isinstance(name, str) else ""
+        if not text or len(text) > NAME_MAX or not text.isprintable():
+            check.error(where, Subtype.VALUE, f"the name of {machine} must be printable text "
+                        f"of 1 to {NAME_MAX} characters, not {describe_value(name)}")
+            failed = True
+        elif text in taken or (text in known and text != machine):
+            check.error(where, Subtype.VALUE, f"{text!r} already names "
+                        f"{taken.get(text, text)}; each machine needs its own name")
+            failed = True
+        else:
+            taken[text] = machine
+            result[machine] = text
+    return None if failed else result
+
+
+def zones(check: Checker, value: Any, groups: list[list[str]],
+          aliases: dict[str, str] | None = None
           ) -> tuple[tuple[str, tuple[str, ...]], ...] | None:
     """``zones``: a list of zone names, over which each group of machines (the control
     plane, external etcd, each worker pool) is spread in turn (cp-1 in the first zone,
-    cp-2 in the second, …); or a mapping of each zone to its machines."""
+    cp-2 in the second, …); or a mapping of each zone to its machines (as drawn, or by the
+    real names that ``aliases`` maps back)."""
     path: Path = ("zones",)
+    aliases = aliases or {}
     if value is None:
         return ()
     known = [m for group in groups for m in group]
@@ -256,9 +295,10 @@ def zones(check: Checker, value: Any, groups: list[list[str]]
         inside: list[str] = []
         for index, machine in enumerate(machines):
             at: Path = (*where, index)
+            machine = aliases.get(machine, machine) if isinstance(machine, str) else machine
             if not isinstance(machine, str) or machine not in known:
                 check.error(at, Subtype.VALUE, f"zone {name!r}: {machine!r} is no machine of "
-                            "this cluster" + did_you_mean(closest(machine, known)))
+                            "this cluster" + did_you_mean(closest(machine, [*known, *aliases])))
                 failed = True
             elif machine in placed:
                 check.error(at, Subtype.VALUE, f"{machine} is already in zone "
@@ -292,7 +332,8 @@ class Failures:
 
 
 def failures(check: Checker, value: Any, extra: Sequence[str], known: list[str],
-             zone_members: dict[str, tuple[str, ...]], lb: str) -> Failures | None:
+             zone_members: dict[str, tuple[str, ...]], lb: str,
+             aliases: dict[str, str] | None = None) -> Failures | None:
     """``failures``: machines, zones and the load balancer that are down; ``extra`` are
     those the directive's ``:failures:`` option adds (reported at line 0, the option)."""
     path: Path = ("failures",)
@@ -305,7 +346,8 @@ def failures(check: Checker, value: Any, extra: Sequence[str], known: list[str],
                     f"load-balancer, not {describe_value(value)}")
         return None
     machines = set(known)
-    candidates = [*known, *zone_members, LB_FAILURE]
+    aliases = aliases or {}
+    candidates = [*known, *aliases, *zone_members, LB_FAILURE]
     down: set[str] = set()
     zones_down: list[str] = []
     lb_down = False
@@ -336,8 +378,8 @@ def failures(check: Checker, value: Any, extra: Sequence[str], known: list[str],
         elif item in zone_members:
             zones_down.append(item)
             down.update(zone_members[item])
-        elif item in machines:
-            down.add(item)
+        elif item in machines or item in aliases:
+            down.add(aliases.get(item, item))
         else:
             error(f"{item!r} is no machine, zone or load balancer of this cluster"
                   + did_you_mean(closest(item, candidates)))

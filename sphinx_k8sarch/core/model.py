@@ -88,6 +88,8 @@ class Cluster:
     own: tuple[Own, ...] = ()
     #: Set when the load balancer runs on the control-plane nodes.
     lb_on_nodes: LoadBalancerOnNodes | None = None
+    #: (machine as drawn, its real name) pairs from ``names:``, sorted.
+    names: tuple[tuple[str, str], ...] = ()
     #: Failure domains: (zone, the machines in it), in the spec's order.
     zones: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: What is down (``failures:``): machines, and whether the load balancer is.
@@ -123,6 +125,10 @@ class Cluster:
         for pool in self.pools:
             names += [f"{pool.prefix}-{i}" for i in range(1, pool.count + 1)]
         return names
+
+    def name_of(self, machine: str) -> str:
+        """The machine's real name (``names:``), else its name as drawn."""
+        return dict(self.names).get(machine, machine)
 
     def zone_of(self, machine: str) -> str:
         return next((zone for zone, machines in self.zones if machine in machines), "")

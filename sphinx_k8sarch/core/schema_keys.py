@@ -28,6 +28,7 @@ from .vocabulary import (
     LINK_SCHEMES,
     MACHINE,
     MAX_LINK,
+    NAME_MAX,
     OWN_NAME,
     OWN_NAME_MAX,
     POOL_NAME,
@@ -400,14 +401,31 @@ def _own_components() -> dict[str, Any]:
     }
 
 
+def _names() -> dict[str, Any]:
+    return {
+        **_described(
+            f"Real names of machines: a machine as drawn (cp-1, worker-2, etcd-3) mapped to "
+            f"its name, such as a Node's (at most {NAME_MAX} characters).",
+            "Real names of machines, drawn instead of `cp-1`, `worker-2`…: "
+            "`{cp-1: ip-10-0-1-17.ec2.internal}`. Long names are shortened in the middle in "
+            "the figure and kept whole in the text; `zones` and `failures` accept them too."),
+        "type": ["object", "null"],
+        "propertyNames": {"pattern": MACHINE.pattern,
+                          "patternErrorMessage": "A machine as drawn: cp-1, worker-2, etcd-3."},
+        "additionalProperties": {"type": "string", "pattern": stripped_text_pattern(NAME_MAX)},
+        "examples": [{"cp-1": "ip-10-0-1-17.eu-west-1.compute.internal"}],
+    }
+
+
 def _zone_name() -> dict[str, Any]:
     return {"type": ["string", "integer"], "pattern": ZONE_NAME.pattern,
             "patternErrorMessage": "Letters, digits, '.', '_' or '-', such as eu-west-1a."}
 
 
 def _zones() -> dict[str, Any]:
-    machine = {"type": "string", "pattern": MACHINE.pattern,
-               "patternErrorMessage": "A machine as drawn: cp-1, worker-2, etcd-3, gpu-1."}
+    # A machine as drawn (cp-1) or by its real name (names:).
+    machine = {"type": "string", "pattern": stripped_text_pattern(NAME_MAX),
+               "patternErrorMessage": "A machine: cp-1, worker-2, etcd-3, gpu-1, or its name."}
     return {
         **_described(
             "Failure domains: a list of zone names, over which the control-plane nodes, the "
@@ -432,8 +450,8 @@ def _zones() -> dict[str, Any]:
 
 
 def _failures() -> dict[str, Any]:
-    name = {"type": "string", "pattern": ZONE_NAME.pattern,
-            "patternErrorMessage": f"A machine as drawn (cp-2), {LB_FAILURE} or a zone."}
+    name = {"type": "string", "pattern": stripped_text_pattern(NAME_MAX),
+            "patternErrorMessage": f"A machine (cp-2, or its name), {LB_FAILURE} or a zone."}
     return {
         **_described(
             f"What is down: machines as drawn (cp-2, worker-1, etcd-3), {LB_FAILURE}, or "

@@ -149,16 +149,19 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = "",
 
     groups = [[f"{prefix}-{i}" for i in range(1, count + 1)]
               for prefix, count in prefixes.items()]
-    zones = machines.zones(check, data.get("zones"), groups)
-    down = machines.failures(check, data.get("failures"), extra_failures,
-                             [m for group in groups for m in group], dict(zones or ()), lb)
+    every = [m for group in groups for m in group]
+    real = machines.names(check, data.get("names"), every)
+    aliases = {name: machine for machine, name in (real or {}).items()}
+    zones = machines.zones(check, data.get("zones"), groups, aliases)
+    down = machines.failures(check, data.get("failures"), extra_failures, every,
+                             dict(zones or ()), lb, aliases)
 
     if check.found.failed or None in (control_plane, pools, clients, addons, etcd, etcd_host,
-                                      version, zones, down):
+                                      version, zones, down, real):
         return None, check.diagnostics
     assert control_plane is not None and pools is not None and etcd is not None
     assert etcd_host is not None and version is not None
-    assert zones is not None and down is not None
+    assert zones is not None and down is not None and real is not None
     lines = {key: loaded.lines[(key,)] for key in KEYS if (key,) in loaded.lines}
     # Each link's own line, for the warning when Sphinx cannot resolve its target.
     lines.update({f"links:{name}": loaded.line(("links", raw)) for name, raw in link_keys})
@@ -180,6 +183,7 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = "",
         own=own,
         lb_on_nodes=lb_on_nodes,
         zones=zones,
+        names=tuple(sorted(real.items())),
         down=down.down,
         lb_down=down.lb_down,
         zones_down=down.zones,

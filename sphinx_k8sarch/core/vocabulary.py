@@ -99,6 +99,8 @@ SPEC_KEYS = (
         "a Kubernetes release such as ``1.32`` or ``v1.32.4``; what the kubelet of a "
         "control-plane node talks to depends on it"),
     Key("distribution", DISTRIBUTIONS[0], "{distributions}: how the cluster is built"),
+    Key("names", None, "real names of machines as drawn: ``{{cp-1: ip-10-0-1-17, ...}}``; "
+        "``zones`` and ``failures`` accept them too"),
     Key("zones", None, "failure domains: a list of zone names (machines are spread over them "
         "in turn) or ``{{zone: [machine, ...]}}``"),
     Key("failures", None, "what is down: machine names as drawn (``cp-2``), "
@@ -215,6 +217,10 @@ SHOWN = 3
 LB_FAILURE = "load-balancer"
 #: Zone names: as Kubernetes' topology.kubernetes.io/zone values usually are.
 ZONE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+#: ``names:``: a machine's real name is at most a DNS subdomain long (a Node's name); the
+#: figure shortens longer ones than NAME_DRAWN in the middle, the text keeps them whole.
+NAME_MAX = 253
+NAME_DRAWN = 24
 #: Defaults behind the failure verdicts: kube-scheduler's and kube-controller-manager's
 #: --leader-elect-lease-duration, and the toleration of node.kubernetes.io/unreachable
 #: that Pods get by default (seconds).

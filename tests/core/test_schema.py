@@ -166,7 +166,7 @@ def test_defaults_are_what_the_validator_uses() -> None:
     for key, value in DEFAULTS.items():
         assert SCHEMA["properties"][key]["default"] == value
     assert set(DEFAULTS) | {"title", "links", "datastore", "components", "zones",
-                            "failures"} == set(
+                            "failures", "names"} == set(
         SCHEMA["properties"])
 
 
@@ -658,6 +658,9 @@ KNOWN: list[tuple[str, str, str]] = [
      "zones: {a: [cp-1, cp-4], b: [cp-2, cp-1]}\n"),
      ("Zones place machines that exist (cp-4 does not with 3 nodes) and each machine once: "
       "the machines depend on other keys, and JSON Schema has no uniqueness across lists.")),
+    ("name-references", "control-plane: 3\nload-balancer: cloud\nnames: {cp-1: a, cp-2: a}\n",
+     ("Names that machines already have, or two machines with one name: uniqueness of "
+      "values and machines that exist depend on the rest of the document.")),
     ("failure-references", "control-plane: 3\nfailures: [cp-4, zone-x, load-balancer]\n",
      ("A failure names a machine, a zone of zones, or a load balancer the cluster has: all "
       "decided by other keys.")),
@@ -733,9 +736,19 @@ def _failure_references(data: dict[str, Any], counts: dict[str, int],
                         found: list[str]) -> None:
     """``zones`` and ``failures`` name machines, zones and the load balancer, which other
     keys decide; references that do not exist are taken out and recorded."""
-    def machine(name: Any) -> bool:
+    def drawn(name: Any) -> bool:
         match = MACHINE.match(name) if isinstance(name, str) else None
         return match is not None and 0 < int(match[2]) <= counts.get(match[1], 0)
+
+    real = data.get("names")
+    aliases = set(real.values()) if isinstance(real, dict) else set()
+    if isinstance(real, dict) and (not all(drawn(m) for m in real) or len(aliases) < len(real)
+                                   or any(drawn(a) and a not in real for a in aliases)):
+        del data["names"]
+        found.append("name-references")
+
+    def machine(name: Any) -> bool:
+        return drawn(name) or name in aliases
 
     zones = data.get("zones")
     names: list[Any] = zones if isinstance(zones, list) else []
