@@ -12,6 +12,8 @@ SPHINXOPTS ?= -W --keep-going -n
 # Tools are installed at the versions pinned for this Python (pip constraints files).
 PYVERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 PINS := requirements/py$(PYVERSION).txt
+# axe-core for the browser tests, from the npm registry at the version package-lock.json pins.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: docs html latex pdf test lint system-deps bench catalog pins matrix matrix-ci clean
 
@@ -48,7 +50,16 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) system-deps lint
+# Without npm (and no way to install it) the axe-core checks skip, except when CI=true.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "npm ci (axe-core for the browser tests)"; \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else \
+	  echo "no npm: the axe-core checks of the browser tests skip (fail when CI=true)" >&2; \
+	fi
+
+test: $(STAMP) system-deps $(AXE) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) system-deps
