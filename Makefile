@@ -1,6 +1,7 @@
 # Two entry points do all set-up on a fresh machine with Python 3.11+ and make:
 #   make docs   build the course site (HTML and LaTeX) with warnings as errors
 #   make test   ruff, mypy and pytest (browser tests and a smoke run of the benchmark included)
+#   make gallery the light and dark screenshots of docs/guide/gallery.md (docs/_static/gallery)
 #   make bench  the full benchmark; writes benchmarks/results/, which docs/guide/benchmarks.md shows
 #   make pins   re-resolve the pinned tool versions in requirements/ (see tools/update_pins.py)
 #   make matrix the tests on the oldest and newest dependencies, Python 3.11-3.13 (noxfile.py)
@@ -15,7 +16,7 @@ PINS := requirements/py$(PYVERSION).txt
 # axe-core for the browser tests, from the npm registry at the version package-lock.json pins.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: docs html latex pdf test lint system-deps bench catalog pins matrix matrix-ci clean
+.PHONY: docs html latex pdf test lint system-deps bench catalog pins matrix matrix-ci gallery clean
 
 $(STAMP): pyproject.toml $(PINS)
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,11 @@ $(AXE): package.json package-lock.json
 
 test: $(STAMP) system-deps $(AXE) lint
 	$(BIN)/python -m pytest
+
+# Screenshots of every figure of the gallery page in light and dark (Chromium, furo), for
+# the page itself and README.md; commit what it writes.
+gallery: $(STAMP) system-deps
+	$(BIN)/python tools/gallery.py
 
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/run.py
