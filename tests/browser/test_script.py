@@ -69,6 +69,18 @@ def _node_name(element_id: str) -> str:
     return element_id.split("-n-", 1)[1]
 
 
+def _settled(page: Page) -> None:
+    """The dimming fades in (0.15 s): wait until no edge or node is between two states."""
+    page.wait_for_function(
+        """(sel) => Array.from(document.querySelectorAll(sel + ' svg g.edge, ' + sel
+                     + ' svg g.node')).every((g) => {
+            const o = parseFloat(getComputedStyle(g).opacity);
+            return o === 1 || o === 0.25;
+          })""",
+        arg=FIGURE,
+    )
+
+
 def _assert_highlights(state: dict[str, Any], node_id: str) -> None:
     name = _node_name(node_id)
     assert state["dimmed"]
@@ -88,6 +100,7 @@ def test_hovering_a_component_highlights_its_conversations(page: Page) -> None:
     assert node_id
     assert not _state(page)["dimmed"]
     component.locator("path").first.hover()
+    _settled(page)
     _assert_highlights(_state(page), node_id)
     # Out of the figure: everything back.
     page.mouse.move(2, 2)
@@ -115,6 +128,7 @@ def test_focusing_a_component_by_keyboard_highlights_it(page: Page) -> None:
             break
     assert focused.get("inFigure") and focused["tag"] == "a", focused
     assert focused["label"], "a focused component link needs an accessible name"
+    _settled(page)
     _assert_highlights(_state(page), focused["node"])
     # A visible focus indicator: the box's border gets thicker.
     width = page.evaluate(
@@ -203,6 +217,48 @@ def test_full_screen_view_zooms_pans_and_gives_focus_back(page: Page) -> None:
     page.get_by_role("button", name="Close").click()
     assert page.locator(".k8sarch-viewer").count() == 0
     assert page.evaluate("() => document.activeElement.classList.contains('k8sarch-fullscreen')")
+
+
+def test_full_screen_view_pans_and_pinches_by_touch(
+    chromium_browser: Browser, theme_sites: ThemeSites
+) -> None:
+    """One finger moves the figure, two fingers spreading apart zoom in (touch events
+    through the DevTools protocol, as a touch screen sends them)."""
+    context = new_context(chromium_browser, theme_sites.url, "light", touch=True)
+    try:
+        page = context.new_page()
+        page.goto(theme_sites.page(THEME), wait_until="load")
+        page.locator(f"{FIGURE} button.k8sarch-fullscreen").tap()
+        page.get_by_role("dialog").wait_for()
+        box = page.locator(".k8sarch-viewer-stage").bounding_box()
+        assert box
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        cdp = context.new_cdp_session(page)
+
+        def touch(kind: str, *points: tuple[float, float]) -> None:
+            cdp.send("Input.dispatchTouchEvent", {
+                "type": kind,
+                "touchPoints": [{"x": x, "y": y, "id": i} for i, (x, y) in enumerate(points)]})
+
+        x0, y0, fitted = _transform(page)
+        touch("touchStart", (cx, cy))
+        for step in range(1, 6):
+            touch("touchMove", (cx + 12 * step, cy + 8 * step))
+        touch("touchEnd")
+        x1, y1, scale = _transform(page)
+        assert (x1 - x0, y1 - y0, scale) == (near(60), near(40), near(fitted))
+
+        touch("touchStart", (cx - 50, cy), (cx + 50, cy))
+        for step in range(1, 6):
+            touch("touchMove", (cx - 50 - 20 * step, cy), (cx + 50 + 20 * step, cy))
+        touch("touchEnd")
+        # Each finger's move is an event of its own: the pinch starts when the first finger
+        # of the first move has gone (120 px apart) and ends 300 px apart.
+        assert _transform(page)[2] == near(fitted * 300 / 120)
+        page.keyboard.press("Escape")
+        assert page.locator(".k8sarch-viewer").count() == 0
+    finally:
+        context.close()
 
 
 def test_figure_is_whole_without_javascript(

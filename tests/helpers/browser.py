@@ -83,7 +83,7 @@ def is_local(url: str, site_url: str) -> bool:
 
 
 def new_context(browser: Browser, site_url: str, scheme: str, *, javascript: bool = True,
-                scale: float = 1) -> BrowserContext:
+                scale: float = 1, touch: bool = False) -> BrowserContext:
     """A context in ``scheme`` (``prefers-color-scheme`` emulation) that lets nothing leave
     the machine: every request outside ``site_url`` is aborted."""
     context = browser.new_context(
@@ -91,6 +91,7 @@ def new_context(browser: Browser, site_url: str, scheme: str, *, javascript: boo
         viewport=VIEWPORT,  # type: ignore[arg-type]
         device_scale_factor=scale,
         java_script_enabled=javascript,
+        has_touch=touch,
     )
     context.set_default_timeout(15_000)
 
