@@ -53,10 +53,13 @@ def chromium_browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe-core's script, to inject into a page."""
+def axe_source() -> str | None:
+    """axe-core's script, to inject into a page; None when it is not installed (the axe
+    checks skip then, the others run; under CI=true a missing axe-core fails)."""
     if not AXE.is_file():
-        missing(NO_AXE)
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_AXE)
+        return None
     return AXE.read_text(encoding="utf-8")
 
 
