@@ -11,6 +11,7 @@ once, member by member, skipping values with the same C scanner, and remembered.
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass
 import json
 import re
 from typing import Any
@@ -45,17 +46,33 @@ def load_json(text: str) -> tuple[JsonLoaded | None, Diagnostic | None]:
     return JsonLoaded(data, text), None
 
 
+@dataclass
+class _Walk:
+    """A container being walked: the members found so far, and where the next one starts
+    (-1 once the container is done)."""
+
+    members: dict[str | int, tuple[int, int]]
+    at: int
+    closing: str
+    index: int = 0
+    #: ``at`` is the value of the last member found, not yet skipped: a member is found
+    #: without decoding its value, which for ``items`` is the whole list.
+    pending: bool = False
+
+
 class JsonLoaded(Loaded):
     """A :class:`Loaded` whose lines are found on demand: the line of a mapping member is
-    the line of its key, that of a list item where the item starts (as for YAML)."""
+    the line of its key, that of a list item where the item starts (as for YAML). A
+    container is walked only as far as the member asked for, so the line of ``items``
+    does not cost a pass over every item."""
 
     def __init__(self, data: Any, text: str) -> None:
         super().__init__(data)
         self.text = text
         self._newlines: list[int] | None = None
-        #: Container path → its members: key or index → (offset of the key or item,
-        #: offset of the value).
-        self._members: dict[Path, dict[str | int, tuple[int, int]]] = {}
+        #: Container path → its walk: key or index → (offset of the key or item, offset of
+        #: the value).
+        self._walks: dict[Path, _Walk | None] = {}
         #: Characters decoded again while walking containers (the work a look-up costs).
         self.walked = 0
 
@@ -66,55 +83,56 @@ class JsonLoaded(Loaded):
             if found is not None:
                 return self._line_at(found[0])
             path = path[:-1]
-        return self._line_at(self._start())
+        return self._line_at(self._skip(0))
 
     # -- offsets --------------------------------------------------------------------------
-    def _start(self) -> int:
-        match = _SPACE.match(self.text)
-        return match.end() if match else 0
-
     def _member(self, path: Path) -> tuple[int, int] | None:
-        members = self._children(path[:-1])
-        return members.get(path[-1]) if members is not None else None
+        walk = self._walk(path[:-1])
+        if walk is None:
+            return None
+        key = path[-1]
+        while key not in walk.members and walk.at >= 0:
+            self._step(walk)
+        return walk.members.get(key)
 
-    def _children(self, path: Path) -> dict[str | int, tuple[int, int]] | None:
-        if path in self._members:
-            return self._members[path]
+    def _walk(self, path: Path) -> _Walk | None:
+        """The walk of the container at ``path``; None where there is none."""
+        if path in self._walks:
+            return self._walks[path]
+        walk: _Walk | None = None
         if path:
             found = self._member(path)
-            if found is None:
-                return None
-            start = found[1]
+            start = found[1] if found is not None else -1
         else:
-            start = self._start()
-        members = self._walk(start)
-        self._members[path] = members
-        return members
+            start = self._skip(0)
+        opening = self.text[start:start + 1] if start >= 0 else ""
+        if opening in ("{", "["):
+            at = self._skip(start + 1)
+            closing = "}" if opening == "{" else "]"
+            walk = _Walk({}, -1 if self.text[at:at + 1] == closing else at, closing)
+        self._walks[path] = walk
+        return walk
 
-    def _walk(self, start: int) -> dict[str | int, tuple[int, int]]:
-        """The members of the object or array at ``start`` (none for a scalar)."""
-        text = self.text
-        members: dict[str | int, tuple[int, int]] = {}
-        opening = text[start:start + 1]
-        if opening not in ("{", "["):
-            return members
-        closing = "}" if opening == "{" else "]"
-        at = self._skip(start + 1)
-        index = 0
-        while at < len(text) and text[at] != closing:
-            anchor = at
-            key: str | int = index
-            if opening == "{":
-                key, at = _DECODER.raw_decode(text, at)
-                at = self._skip(self._skip(at) + 1)  # past the colon
+    def _step(self, walk: _Walk) -> None:
+        """Read the next member of ``walk``: its key (in an object) and where its value
+        starts, after skipping the value before it with the C decoder."""
+        text, at = self.text, walk.at
+        if walk.pending:
+            walk.pending = False
             _value, end = _DECODER.raw_decode(text, at)
-            members[key] = (anchor, at)
             self.walked += end - at
-            index += 1
-            at = self._skip(end)
-            if text[at:at + 1] == ",":
-                at = self._skip(at + 1)
-        return members
+            end = self._skip(end)
+            walk.at = at = self._skip(end + 1) if text[end:end + 1] == "," else -1
+            if at < 0:
+                return
+        anchor = at
+        key: str | int = walk.index
+        if walk.closing == "}":
+            key, at = _DECODER.raw_decode(text, at)
+            at = self._skip(self._skip(at) + 1)  # past the colon
+        walk.members[key] = (anchor, at)
+        walk.index += 1
+        walk.at, walk.pending = at, True
 
     def _skip(self, at: int) -> int:
         match = _SPACE.match(self.text, at)

@@ -163,7 +163,7 @@ class _Kubectl:
             return [(None, nodes)] if nodes else []
         pools: list[tuple[ImportedPool | None, list[Node]]] = []
         taken: set[str] = set()
-        for value in sorted(groups, key=lambda v: (v == "", natural(v))):
+        for value in sorted(groups, key=lambda v: (v == "", natural(v.lower()))):
             members = groups[value]
             name = pool_name(value or "worker", taken)
             taken.add(name)

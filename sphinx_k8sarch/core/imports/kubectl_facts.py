@@ -80,9 +80,10 @@ def load_balancer(state: ImportState, control_plane: int, result: Result) -> Non
         result.put("load-balancer", state.load_balancer, line)
     elif control_plane > 1:
         result.put("load-balancer", ENDPOINT, line)
-        state.field(line, f"the endpoint in front of the {control_plane} API servers is not "
-                    "in these objects (it is in the kubeconfig and in kubeadm's ConfigMap), "
-                    f"so it is drawn as {ENDPOINT!r}; name it with the :load-balancer: "
-                    "option (k8sarch: --load-balancer), such as haproxy, cloud or its address")
+        state.field(line, f"what stands in front of the {control_plane} API servers is not "
+                    "in these objects (its address is in the kubeconfig, and kubeadm keeps it "
+                    f"in a ConfigMap), so it is drawn as {ENDPOINT!r}; name it with the "
+                    ":load-balancer: option (k8sarch: --load-balancer), such as haproxy, "
+                    "cloud or its address")
     else:
         result.put("load-balancer", "none", line)
