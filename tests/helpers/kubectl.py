@@ -185,7 +185,7 @@ def kubeadm_pods(cp_nodes: list[str], workers: list[str], *, etcd: str = "stacke
     return pods
 
 
-def listing(items: list[dict[str, Any]]) -> dict[str, Any]:
+def listing(items: list[Any]) -> dict[str, Any]:
     return {"apiVersion": "v1", "items": items, "kind": "List",
             "metadata": {"resourceVersion": ""}}
 
