@@ -32,7 +32,7 @@ def leaks(text: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_only_what_is_drawn_leaves_the_core(lang: str) -> None:
-    text = (IMPORTS / "kubectl-canary.json").read_text(encoding="utf-8")
+    text = (IMPORTS / "kubectl-privacy.json").read_text(encoding="utf-8")
     assert len(leaks(text)) == len(k.CANARIES), "the file holds every canary"
     cluster, diagnostics, data = analyse(text, fmt="auto")
     assert cluster is not None and data is not None
@@ -53,7 +53,7 @@ def test_only_what_is_drawn_leaves_the_core(lang: str) -> None:
 
 
 def test_unread_labels_are_not_even_kept() -> None:
-    text = (IMPORTS / "kubectl-canary.json").read_text(encoding="utf-8")
+    text = (IMPORTS / "kubectl-privacy.json").read_text(encoding="utf-8")
     loaded, _used, _diagnostics = convert(text)
     assert loaded is not None and not leaks(json.dumps(loaded.data))
 

@@ -368,7 +368,7 @@ FILES = {
     "kubectl-not-ready.yaml": (not_ready, as_yaml),
     "kubectl-eks.json": (eks, as_json),
     "kubectl-pods-only.json": (pods_only, as_json),
-    "kubectl-canary.json": (canary, as_json),
+    "kubectl-privacy.json": (canary, as_json),
 }
 
 
