@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 import shutil
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from helpers import kubectl as k
 from helpers.paths import IMPORTS
 from helpers.snippets import warning_lines
@@ -35,11 +35,11 @@ def line_of(path: Path, needle: str, start: int = 1) -> int:
     return next(n for n, line in enumerate(lines, 1) if n >= start and needle in line)
 
 
-def figures(app: SphinxTestApp, syntax: str) -> list[BeautifulSoup]:
+def figures(app: SphinxTestApp, syntax: str) -> list[Tag]:
     page = Path(app.outdir) / f"{syntax}/page.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     assert "Paragraph after all." in soup.get_text()
-    return soup.select("figure.k8sarch-figure")
+    return list(soup.select("figure.k8sarch-figure"))
 
 
 def test_every_problem_is_located_in_the_file_or_at_the_directive(html: SphinxTestApp) -> None:
