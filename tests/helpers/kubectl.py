@@ -55,7 +55,8 @@ def node(name: str, *, role: str | None = None, zone: str | None = None,
                            "node-role.kubernetes.io/master": "true"})
     if zone is not None:
         all_labels["topology.kubernetes.io/zone"] = zone
-        all_labels["topology.kubernetes.io/region"] = zone[:-1]
+        if zone[-1].isalpha():  # a cloud zone such as eu-west-1a, in region eu-west-1
+            all_labels["topology.kubernetes.io/region"] = zone[:-1]
     all_labels.update(labels or {})
     notes = {"kubeadm.alpha.kubernetes.io/cri-socket":
              "unix:///var/run/containerd/containerd.sock",
@@ -100,7 +101,7 @@ def node(name: str, *, role: str | None = None, zone: str | None = None,
                         "sizeBytes": 28117563} for image in images],
             "nodeInfo": {"architecture": "amd64", "bootID": _stable_uid("boot" + name),
                          "containerRuntimeVersion": runtime,
-                         "kernelVersion": "6.1.0-21-cloud-amd64", "kubeProxyVersion": kubelet,
+                         "kernelVersion": "6.1.0-21-amd64", "kubeProxyVersion": kubelet,
                          "kubeletVersion": kubelet, "machineID": "9c1f" * 8,
                          "operatingSystem": "linux",
                          "osImage": "Debian GNU/Linux 12 (bookworm)",
@@ -307,6 +308,20 @@ def pods_only() -> dict[str, Any]:
     return listing(kubeadm_pods(["cp-1"], [])[:3])
 
 
+def shop() -> dict[str, Any]:
+    """The guide's example: an on-premises kubeadm cluster over three racks, one worker
+    not Ready."""
+    racks = ("rack-1", "rack-2", "rack-3")
+    cp = [f"prod-cp-{i}" for i in (1, 2, 3)]
+    workers = [f"prod-worker-{i:02d}" for i in (1, 2, 3, 4)]
+    items = [node(n, role="control-plane", zone=racks[i], address=f"192.168.10.{11 + i}",
+                  images=["registry.k8s.io/etcd:3.5.12-0"]) for i, n in enumerate(cp)]
+    items += [node(n, zone=racks[i % 3], address=f"192.168.20.{21 + i}",
+                   ready="Unknown" if n == "prod-worker-03" else "True",
+                   images=["docker.io/calico/node:v3.27.3"]) for i, n in enumerate(workers)]
+    return listing(items + kubeadm_pods(cp, workers))
+
+
 #: What must never reach the output: every field the importer does not read holds one of
 #: these (lower-case text; addresses as written).
 CANARIES = ("canary", "203.0.113.", "198.51.100.", "2001:db8:cafe")
@@ -373,10 +388,12 @@ FILES = {
 
 
 def write_files() -> None:
-    from helpers.paths import IMPORTS
+    from helpers.paths import DOCS, IMPORTS
 
     for name, (build, dump) in FILES.items():
         (IMPORTS / name).write_text(dump(build()), encoding="utf-8")
+    (DOCS / "guide" / "formats" / "examples" / "kubectl-prod.json").write_text(
+        as_json(shop()), encoding="utf-8")
 
 
 if __name__ == "__main__":
