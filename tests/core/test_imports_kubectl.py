@@ -6,11 +6,14 @@ its summary or the warnings would see, with the exact line of the file each mess
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 from helpers import kubectl as k
 from helpers.paths import IMPORTS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from sphinx_k8sarch.core.diagnostics import Diagnostic, Subtype
@@ -320,3 +323,46 @@ def test_the_load_balancer_option_is_ignored_with_a_warning_elsewhere() -> None:
     _cluster, diagnostics = drawn("control-plane: 3\nload-balancer: cloud\n",
                                   load_balancer="haproxy")
     assert located(diagnostics) == [(2, Subtype.OPTION)]
+
+
+# -- never a traceback ----------------------------------------------------------------------
+
+def _paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _paths(value, (*path, index))
+    return found
+
+
+_BASE = k.listing([k.node("cp-a", role="control-plane", zone="z1"), k.node("w-1", zone="z2"),
+                   *k.kubeadm_pods(["cp-a"], ["w-1"], etcd="external",
+                                   etcd_servers="https://10.0.0.1:2379")])
+_ODD = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(
+    ["", "True", "False", "List", "Node", "Pod", "kube-system", "v1.30.1+k3s1", "docker://1",
+     "etcd-cp-a", "--etcd-servers=", "a b", "é"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                max_size=3), max_leaves=6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(path=st.sampled_from(_paths(_BASE)), value=_ODD, yaml_form=st.booleans())
+def test_odd_lists_give_diagnostics_never_a_crash(path: tuple[Any, ...], value: Any,
+                                                  yaml_form: bool) -> None:
+    data = copy.deepcopy(_BASE)
+    if path:
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = value
+    else:
+        data = value
+    text = k.as_yaml(data) if yaml_form else k.as_json(data) if isinstance(data, dict) \
+        else json.dumps(data)
+    lines = max(1, len(text.splitlines()))
+    cluster, diagnostics, _data = analyse(text, fmt="auto")
+    assert all(1 <= d.line <= lines for d in diagnostics), diagnostics
+    assert cluster is not None or any(d.is_error for d in diagnostics)
