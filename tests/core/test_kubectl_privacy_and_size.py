@@ -83,6 +83,10 @@ def test_a_500_node_list_is_read_in_one_pass_and_drawn_folded() -> None:
     assert next(g.label for g in graph.groups if g.kind == "collapsed") == \
         "group-0-4 … group-0-125"
     assert [d.subtype for d in diagnostics] == [Subtype.IMPORT]  # the endpoint only
+    # The summary under the figure folds each zone's machines as the figure folds a pool.
+    for lang, more in (("en", "and 164 more"), ("es", "y 164 más")):
+        zones = summary(cluster, Translator(lang))[-1]
+        assert zones.count(more) == 2 and len(zones) < 600, zones
 
 
 def test_a_line_asked_for_late_in_the_file_is_found() -> None:

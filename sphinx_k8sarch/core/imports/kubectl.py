@@ -81,10 +81,9 @@ class _Kubectl:
             return result.finish(1, 0, set())
         facts = read_pods(items, pods)
         apiservers = {name for name, found in facts.static.items() if "kube-apiserver" in found}
-        control_plane = sorted((n for n in nodes if n.control_plane or n.name in apiservers),
-                               key=lambda n: natural(n.name))
-        workers = sorted((n for n in nodes if n not in control_plane),
-                         key=lambda n: natural(n.name))
+        ordered = sorted(nodes, key=lambda n: natural(n.name))
+        control_plane = [n for n in ordered if n.control_plane or n.name in apiservers]
+        workers = [n for n in ordered if not (n.control_plane or n.name in apiservers)]
         for node in control_plane:
             if not node.control_plane:
                 state.field(doc.line(node.name_path),
