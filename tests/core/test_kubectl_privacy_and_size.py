@@ -131,6 +131,13 @@ def test_a_large_broken_json_file_is_located_by_json() -> None:
     assert diagnostics[0].message.startswith("JSON syntax error")
 
 
+def test_a_yaml_list_longer_than_a_spec_is_read() -> None:
+    text = k.as_yaml(k.big_cluster(30))
+    assert MAX_TEXT < len(text) < MAX_LIST_TEXT
+    cluster, _diagnostics, _data = analyse(text, fmt="auto")
+    assert cluster is not None and cluster.workers.count == 30
+
+
 def test_a_yaml_list_too_long_for_the_yaml_reader_asks_for_json() -> None:
     item = k.as_yaml(k.listing([k.node("n")])).split("items:\n", 1)[1].split("kind: List")[0]
     text = "apiVersion: v1\nitems:\n" + item * (MAX_LIST_TEXT // len(item) + 1) + "kind: List\n"
