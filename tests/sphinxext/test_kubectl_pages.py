@@ -76,6 +76,8 @@ def test_the_cluster_that_runs_is_drawn(html: SphinxTestApp, syntax: str) -> Non
     for drawn in ("api.shop.example:6443", "calico", "eu-west-1b"):
         assert drawn in svg
     # Long node names are shortened in the figure and whole in its titles.
+    drawn_text = " ".join(t.get_text() for t in shop.find("svg").find_all("text"))
+    assert "ip-10-0-0-12…" in drawn_text and "ip-10-0-0-12.eu-west-1" not in drawn_text
     assert "ip-10-0-0-12.eu-west-1.compute.internal" in str(shop.find("svg"))
     assert "cni" in nodes_only.find("svg").get_text(" ")
     edge_text = edge.find("svg").get_text(" ")
