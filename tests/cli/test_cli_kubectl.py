@@ -42,6 +42,13 @@ def test_check_says_the_endpoint_is_missing_once(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out == ""
 
 
+def test_node_counts_given_for_a_list_are_ignored(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["describe", "--control-plane", "5", "--load-balancer", "cloud", STACKED]) == 0
+    out, err = capsys.readouterr()
+    assert "Control plane: 3 control-plane nodes" in out
+    assert "the control-plane count given as an option is ignored: a kubectl list" in err
+
+
 def test_errors_point_into_the_list(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(IMPORTS / "kubectl-pods-only.json")
     assert main(["check", path]) == 1

@@ -87,10 +87,11 @@ def convert(text: str, fmt: str = "auto", counts: Mapping[str, int] | None = Non
     if detected is None or state.failed:
         return None, detected or state.guess or fmt, sorted(state.diagnostics)
     loaded = TOOLS[detected].convert(state, counts)
+    source = "a kubectl list" if detected == "kubectl" else f"a {detected} configuration"
     if not TOOLS[detected].READS_COUNTS:
-        state.ignored_counts(counts, loaded, f"a {detected} configuration")
+        state.ignored_counts(counts, loaded, source)
     if detected != "kubectl":
-        state.ignored_load_balancer(loaded, f"a {detected} configuration")
+        state.ignored_load_balancer(loaded, source)
     if state.failed:
         return None, detected, sorted(state.diagnostics)
     return loaded, detected, sorted(state.diagnostics)
