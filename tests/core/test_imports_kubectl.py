@@ -195,6 +195,14 @@ def test_external_etcd_counted_from_the_api_server_flag() -> None:
     assert "cilium" in labels(cluster) and cluster.runtime == "cri-o"
 
 
+@pytest.mark.parametrize(("written", "drawn_as"), [("calico", "calico"), ("weave-net", "weave"),
+                                                  ("cni", "cni")])
+def test_a_spec_may_name_the_network_plugin(written: str, drawn_as: str) -> None:
+    cluster, diagnostics = drawn(f"addons: [coredns, {written}]\n", fmt="spec")
+    assert cluster.addons == ("coredns", "cni") and diagnostics[0].subtype is Subtype.HA_SINGLE
+    assert drawn_as in labels(cluster) and (drawn_as == "cni") == ("cni" in labels(cluster))
+
+
 def test_without_pods_one_warning_says_what_is_not_known() -> None:
     text = read("kubectl-nodes-only.json")
     cluster, diagnostics = drawn(text)
