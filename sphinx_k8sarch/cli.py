@@ -31,6 +31,7 @@ from .core.failures import Loss, api_cell, etcd_cell, what_if
 from .core.findings import summary
 from .core.graph import build_graph
 from .core.i18n import Translator
+from .core.imports import load_balancer_option
 from .core.model import Cluster
 from .core.pipeline import analyse, decode
 from .core.render import CACHE_FOLDER, RenderError, locate_renderer, render, renderer_version
@@ -87,7 +88,8 @@ def _load(path: str, args: argparse.Namespace) -> tuple[Cluster | None, list[Dia
         return None, [problem]
     # The title comes from the spec's own ``title:`` key.
     cluster, diagnostics, _raw = analyse(text, fmt=args.format, counts=_counts(args),
-                                         failures=args.failures)
+                                         failures=args.failures,
+                                         load_balancer=args.load_balancer)
     return cluster, diagnostics
 
 
@@ -293,6 +295,13 @@ def _count(value: str) -> int:
     return number
 
 
+def _load_balancer(value: str) -> object:
+    try:
+        return load_balancer_option(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _names(value: str) -> list[str]:
     return [part for part in value.replace(",", " ").split() if part]
 
@@ -322,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="control-plane nodes of a kubeadm configuration")
     source.add_argument("--workers", type=_count, metavar="N",
                         help="worker nodes of a kubeadm configuration")
+    source.add_argument("--load-balancer", type=_load_balancer, metavar="LB",
+                        help="what stands in front of the API servers of a kubectl list "
+                             "(haproxy, cloud, an address, …), which does not say")
     source.add_argument("--failures", type=_names, default=[], metavar="LIST",
                         help="machines (cp-2), load-balancer or zones that are down, comma "
                              "or space separated; added to the spec's failures")

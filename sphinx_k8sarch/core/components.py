@@ -308,6 +308,11 @@ ALIASES: dict[str, str] = {
     "calico": "cni",
     "cilium": "cni",
     "flannel": "cni",
+    "kindnet": "cni",
+    "kindnetd": "cni",
+    "weave": "cni",
+    "weave-net": "cni",
+    "antrea": "cni",
     "lb": "load-balancer",
     **addons.ALIASES,
 }

@@ -60,7 +60,8 @@ class Subtype(StrEnum):
     IMPORT = "import"
     """An imported kind, kubeadm, k3d or Cluster API file is of an unsupported kind or
     version, of an old version (read, with this warning), lacks the node counts, or holds a
-    field that changes the architecture and is not understood."""
+    field that changes the architecture and is not understood; or a saved kubectl list lacks
+    what the figure needs (Nodes, Pods, the load balancer in front of the API servers)."""
     FILE = "file"
     """A spec file cannot be read, is not UTF-8, or lies outside the source directory; or a
     page does not decode with ``source_encoding`` (it is left out instead of stopping the

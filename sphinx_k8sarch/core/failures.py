@@ -14,9 +14,11 @@ from enum import StrEnum
 from .i18n import Translator
 from .model import Cluster, quorum
 from .vocabulary import (
+    COLLAPSE_ABOVE,
     LB_FAILURE,
     LB_ON_NODES,
     LEASE_DURATION,
+    SHOWN,
     UNREACHABLE_TOLERATION,
     EtcdTopology,
 )
@@ -129,6 +131,16 @@ def verdict(cluster: Cluster) -> Verdict:
                    cluster.zones_down)
 
 
+def shortened(names: list[str], _: Translator) -> str:
+    """Names for a summary line, folded like the figure folds a pool: the first SHOWN and
+    how many more, once there are more than COLLAPSE_ABOVE (a zone of a 500-node cluster)."""
+    if len(names) <= COLLAPSE_ABOVE:
+        return ", ".join(names)
+    more = len(names) - SHOWN
+    return _.n("{names} and {n} more", "{names} and {n} more", more).format(
+        names=", ".join(names[:SHOWN]), n=more)
+
+
 def lines(v: Verdict, cluster: Cluster, _: Translator) -> list[str]:
     """The verdict as summary lines (none for a healthy cluster)."""
     if v.healthy:
@@ -137,7 +149,7 @@ def lines(v: Verdict, cluster: Cluster, _: Translator) -> list[str]:
     what = [cluster.name_of(m) for m in v.down]
     if v.lb_down:
         what.append(_("the load balancer"))
-    down = _("Down: {what}").format(what=", ".join(what))
+    down = _("Down: {what}").format(what=shortened(what, _))
     if v.zones_down:
         down += " " + _.n("(zone {zones})", "(zones {zones})", len(v.zones_down)).format(
             zones=", ".join(v.zones_down))

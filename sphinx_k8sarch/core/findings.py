@@ -191,7 +191,7 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
     lines.append(line)
     if cluster.zones:
         lines.append(_.n("Zone: {zones}", "Zones: {zones}", len(cluster.zones)).format(
-            zones="; ".join(f"{zone} ({', '.join(map(cluster.name_of, machines)) or '—'})"
+            zones="; ".join(f"{zone} ({failures.shortened(list(map(cluster.name_of, machines)), _) or '—'})"
                             for zone, machines in cluster.zones)))
     # What is down, and what follows from it.
     lines.extend(failures.lines(failures.verdict(cluster), cluster, _))

@@ -136,6 +136,7 @@ class _Builder:
              down: bool = False) -> GNode:
         own = self.cluster.own_component(name)
         label = (self.cluster.runtime if name == "container-runtime"
+                 else self.cluster.cni if name == "cni" and self.cluster.cni
                  else own.label if own is not None else name)
         return GNode(f"{group}_{name.replace('-', '_')}", label, name, sublabel=sub,
                      standby=standby, highlighted=name in self.highlight, own=own is not None,

@@ -72,6 +72,8 @@ class Cluster:
     clients: tuple[str, ...] = CLIENTS_DEFAULT
     runtime: str = "containerd"
     addons: tuple[str, ...] = ()
+    #: The network plugin when ``addons`` names it (``calico``), drawn in place of "cni".
+    cni: str = ""
     #: Where the state is kept when it is not in etcd (k3s keeps a single server's state in
     #: SQLite, or any server's in an SQL database, through kine); empty with etcd.
     datastore: str = ""

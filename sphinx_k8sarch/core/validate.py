@@ -17,6 +17,7 @@ from .model import Cluster, Pool
 from .own import own_components, own_names
 from .vocabulary import (
     CLIENTS_DEFAULT,
+    CNI_PLUGINS,
     CONTROL_PLANE_DEFAULT,
     DEFAULTS,
     DISTRIBUTIONS,
@@ -72,6 +73,9 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = "",
 
     clients = check.names(data.get("clients", list(CLIENTS_DEFAULT)), ("clients",), "clients")
     addons = check.names(data.get("addons", DEFAULTS["addons"]), ("addons",), "addons")
+    written = data.get("addons")
+    cni = next((CNI_PLUGINS[comp.normalize(a)] for a in written if isinstance(a, str)
+                and comp.normalize(a) in CNI_PLUGINS), "") if isinstance(written, list) else ""
     for index, name in enumerate(addons or []):
         if name in check.own or comp.CATALOG[name].role is not comp.Role.ADDON:
             check.error(("addons", index), Subtype.VALUE,
@@ -175,6 +179,7 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = "",
         clients=tuple(clients or ()),
         runtime=runtime,
         addons=tuple(addons or ()),
+        cni=cni,
         datastore=datastore,
         version=version,
         distribution=distribution,

@@ -42,6 +42,11 @@ WORKER_DEFAULT = ("kubelet", "container-runtime", "kube-proxy")
 #: The add-ons every imported cluster has: kubeadm and k3s install CoreDNS, and no cluster
 #: is ready without a CNI plugin. ``addons:`` takes any add-on of the catalog.
 CLUSTER_ADDONS = ("coredns", "cni")
+#: Network plugins that ``addons:`` may name in place of ``cni`` (``addons: [calico]``):
+#: the figure then names the plugin. Each name, and the others people write for it.
+CNI_PLUGINS = {"calico": "calico", "cilium": "cilium", "flannel": "flannel",
+               "kindnet": "kindnet", "kindnetd": "kindnet", "weave": "weave",
+               "weave-net": "weave", "antrea": "antrea"}
 #: Container runtimes (the kubelet needs a CRI runtime; dockershim went in 1.24).
 RUNTIMES = ("containerd", "cri-o")
 #: Names that also choose the runtime flavour shown in the diagram.
@@ -188,9 +193,9 @@ def link_target(target: str) -> tuple[str, str]:
 # -- input -----------------------------------------------------------------------------------
 
 #: Input formats: ``auto`` tells them apart by ``apiVersion`` and ``kind``.
-FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d", "capi")
+FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d", "capi", "kubectl")
 #: A directive argument with one of these suffixes (and no spaces) names a spec file.
-SPEC_SUFFIXES = (".yaml", ".yml")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 #: Limits of the YAML reader (alias bombs, deep nesting, huge texts). Python refuses to
 #: turn integers of more than 4300 digits into text, and a hex or sexagesimal literal gets
@@ -199,6 +204,12 @@ MAX_NODES = 5_000
 MAX_DEPTH = 20
 MAX_TEXT = 200_000
 MAX_NUMBER = 200
+#: What ``kubectl get nodes,pods -A`` saves is machine-written and grows with the cluster:
+#: in JSON it is read by the json module, which has no aliases to expand, up to this many
+#: characters; in YAML (``-o yaml``), whose reader is slower, up to these limits.
+MAX_JSON_TEXT = 64_000_000
+MAX_LIST_TEXT = 1_000_000
+MAX_LIST_NODES = 100_000
 
 # -- HA advice -------------------------------------------------------------------------------
 

@@ -119,20 +119,22 @@ def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
     return (documents[0] if documents else Loaded()), diagnostics
 
 
-def load_all(text: str) -> tuple[list[Loaded] | None, list[Diagnostic]]:
+def load_all(text: str, max_text: int = MAX_TEXT, max_nodes: int = MAX_NODES
+             ) -> tuple[list[Loaded] | None, list[Diagnostic]]:
     """Parse a stream of ``---``-separated documents (kubeadm writes several in one file).
 
     Empty documents are kept (their data is None); the node budget is shared by the whole
-    stream.
+    stream. A kubectl list may be larger than a spec (``max_text``, ``max_nodes``).
     """
-    return _load(text, single=False)
+    return _load(text, single=False, max_text=max_text, max_nodes=max_nodes)
 
 
-def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic]]:
-    if len(text) > MAX_TEXT:
+def _load(text: str, single: bool, max_text: int = MAX_TEXT, max_nodes: int = MAX_NODES
+          ) -> tuple[list[Loaded] | None, list[Diagnostic]]:
+    if len(text) > max_text:
         return None, [
             Diagnostic(1, Severity.ERROR, Subtype.SIZE,
-                       f"spec is {len(text)} characters long; the limit is {MAX_TEXT}")
+                       f"spec is {len(text)} characters long; the limit is {max_text}")
         ]
     roots: list[yaml.Node] = []
     loader: _SpecLoader | None = None
@@ -170,7 +172,7 @@ def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic
         if loader is not None:
             loader.dispose()
     diagnostics: list[Diagnostic] = []
-    budget = [MAX_NODES]
+    budget = [max_nodes, max_nodes]  # what is left, and the limit (for the message)
     documents: list[Loaded] = []
     for root in roots:
         loaded = Loaded()
@@ -209,7 +211,7 @@ def _convert(
     if budget[0] < 0:
         # An alias points back at its anchor; blame the key being expanded instead.
         line = loaded.lines.get(path[:1], line)
-        raise _TooBigError(line, f"spec expands to more than {MAX_NODES} values "
+        raise _TooBigError(line, f"spec expands to more than {budget[1]} values "
                             "(a YAML alias bomb?); write it out plainly")
     if depth > MAX_DEPTH:
         raise _too_deep(line)

@@ -23,6 +23,7 @@ from ..core.extends import difference
 from ..core.findings import NOTES, automatic_notes, summary
 from ..core.graph import build_graph
 from ..core.i18n import Translator
+from ..core.imports import load_balancer_option
 from ..core.model import Cluster
 from ..core.pipeline import analyse, decode
 from ..core.vocabulary import (
@@ -59,6 +60,10 @@ def _format(argument: str | None) -> str:
     return directives.choice(argument or "", FORMATS)
 
 
+def _load_balancer(argument: str | None) -> Any:
+    return load_balancer_option(argument or "")
+
+
 def _layout(argument: str | None) -> str:
     return directives.choice(argument or "", LAYOUTS)
 
@@ -91,6 +96,8 @@ OPTION_DOCS: dict[str, str] = {
               f"and ``kind``), {literal_choices(FORMATS[1:])}.",
     "control-plane": "Number of control-plane nodes of an imported kubeadm configuration.",
     "workers": "Number of worker nodes of an imported kubeadm configuration.",
+    "load-balancer": "What stands in front of the API servers of an imported kubectl list, "
+                     "which does not say: the values of the spec's ``load-balancer`` key.",
     "failures": "Machines (``cp-2``), ``load-balancer`` or zones that are down, comma or space "
                 "separated; added to the spec's ``failures``, so a step can ``:extends:`` the "
                 "healthy figure and fail a node.",
@@ -124,6 +131,7 @@ class K8sClusterDirective(SphinxDirective):
         "format": _format,
         "control-plane": directives.positive_int,
         "workers": directives.nonnegative_int,
+        "load-balancer": _load_balancer,
         "failures": _list,
         "legend": _on_off,
         "layout": _layout,
@@ -226,7 +234,8 @@ class K8sClusterDirective(SphinxDirective):
                                   for key in ("control-plane", "workers") if key in self.options}
         cluster, diagnostics, data = analyse(text, title, base["data"] if base else None,
                                              self.options.get("format", "auto"), counts,
-                                             self.options.get("failures", ()))
+                                             self.options.get("failures", ()),
+                                             self.options.get("load-balancer"))
 
         def locate(line: int) -> tuple[str, int]:
             """Diagnostics of a spec file point into that file, others into the body; line 0
@@ -378,6 +387,8 @@ class K8sClusterDirective(SphinxDirective):
             return f"{component} ({cluster.runtime})"
         if component == "load-balancer":
             return f"{component} ({cluster.load_balancer})"
+        if component == "cni" and cluster.cni:
+            return f"{component} ({cluster.cni})"
         own = cluster.own_component(component)
         if own is not None and own.label != component:
             return f"{component} ({own.label})"

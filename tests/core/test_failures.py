@@ -3,6 +3,11 @@ down, computed from the model (``failures:``, ``zones:``, ``names:``)."""
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
+from helpers import layout
+from helpers.markers import needs_renderer
 import pytest
 
 from sphinx_k8sarch.core.diagnostics import Diagnostic, Subtype
@@ -13,6 +18,7 @@ from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
 from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.pipeline import analyse
+from sphinx_k8sarch.core.render import render
 
 EN, ES = Translator("en"), Translator("es")
 
@@ -319,3 +325,28 @@ def test_a_name_must_be_a_machines_own() -> None:
                     "  cp-5: x\n")
     assert [(line, subtype) for line, subtype, _m in found] == [(5, Subtype.VALUE),
                                                                 (6, Subtype.VALUE)]
+
+
+@needs_renderer
+@pytest.mark.parametrize("spec", [
+    "control-plane: 3\nworkers: 3\nload-balancer: cloud\nzones: [a, b, c]\nfailures: [b]\n",
+    ("control-plane: 3\nworkers: 3\netcd: external\nload-balancer: cloud\n"
+    "zones: [a, b, c]\nfailures: [etcd-2, cp-3]\n"),
+    ("control-plane: 5\nworkers: [{name: general, count: 6}, {name: gpu, count: 2}]\n"
+    "load-balancer: cloud\nzones: [z1, z2, z3]\nfailures: [z3]\n"),
+])
+def test_zones_are_stripes_in_the_spec_order_around_their_machines(
+        spec: str, tmp_path: Path) -> None:
+    cluster, _ = drawn(spec)
+    svg, _new = render(to_dot(build_graph(cluster, EN)), "svg", tmp_path)
+    drawing = layout.read(svg.read_bytes())
+    stripes = [drawing.clusters[f"zone_{zone}"] for zone, _machines in cluster.zones]
+    assert [s.top for s in stripes] == sorted(s.top for s in stripes)  # top down, in order
+    for upper, lower in itertools.pairwise(stripes):
+        assert upper.bottom <= lower.top  # stripes do not overlap
+    for stripe, (_zone, machines) in zip(stripes, cluster.zones, strict=True):
+        # Machines of a folded pool (cp-4 … cp-5) have no box of their own.
+        boxes = [drawing.clusters[m.replace("-", "")] for m in machines
+                 if m.replace("-", "") in drawing.clusters]
+        assert len(boxes) >= 2
+        assert all(stripe.top <= box.top and box.bottom <= stripe.bottom for box in boxes)

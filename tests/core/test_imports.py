@@ -103,7 +103,7 @@ def test_a_plain_spec_is_loaded_as_it_is() -> None:
 
 
 def test_formats_are_the_documented_ones() -> None:
-    assert FORMATS == ("auto", "spec", "kind", "kubeadm", "k3d", "capi")
+    assert FORMATS == ("auto", "spec", "kind", "kubeadm", "k3d", "capi", "kubectl")
     loaded, _, diagnostics = convert("workers: 1\n", "rke")
     assert loaded is None and diagnostics[0].subtype is Subtype.OPTION
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import re
 from typing import Any
 
+from ..checker import Checker
 from ..diagnostics import Collector, Diagnostic, Subtype, closest, describe_value, did_you_mean
+from ..machines import load_balancer
 from ..vocabulary import (
     CLIENTS_DEFAULT,
     CLUSTER_ADDONS,
@@ -19,7 +21,7 @@ from ..vocabulary import (
     WORKER_DEFAULT,
     parse_version,
 )
-from ..yamlspec import Loaded, Path
+from ..yamlspec import Loaded, Path, load
 
 
 def lookup(data: Any, path: Path) -> Any:
@@ -61,6 +63,9 @@ class ImportState(Collector):
         self.guess: str | None = None
         #: Old apiVersions already warned about (once per file, not per document).
         self.warned: set[str] = set()
+        #: The load balancer given as an option (:func:`load_balancer_option`), for files
+        #: that do not name it.
+        self.load_balancer: Any = None
 
     def field(self, line: int, message: str) -> None:
         """An ``import`` warning: a field the diagram does not follow."""
@@ -102,6 +107,30 @@ class ImportState(Collector):
                 line = loaded.line((key,)) if loaded is not None else 1
                 self.warn(line, Subtype.OPTION, f"the {key} count given as an option is "
                           f"ignored: {source} sets its own node counts")
+
+
+    def ignored_load_balancer(self, loaded: Loaded | None, source: str) -> None:
+        if self.load_balancer is not None:
+            line = loaded.line(("load-balancer",)) if loaded is not None else 1
+            self.warn(line, Subtype.OPTION, "the load balancer given as an option is ignored: "
+                      f"{source} says itself what stands in front of the API servers")
+
+
+def load_balancer_option(text: str) -> Any:
+    """The value of the ``:load-balancer:`` option (``--load-balancer``) for files that do
+    not name the load balancer: what the spec key takes, a kind or label, or a flow mapping
+    such as ``{type: kube-vip, on: control-plane}``. Raises ValueError saying why not."""
+    value: Any = text.strip()
+    if value.startswith("{"):
+        loaded, diagnostics = load(value)
+        if loaded is None:
+            raise ValueError(diagnostics[0].message)
+        value = loaded.data
+    check = Checker(Loaded(value))
+    load_balancer(check, value)
+    if check.found.failed:
+        raise ValueError(check.diagnostics[0].message)
+    return value
 
 
 def pool_name(text: str, taken: set[str]) -> str:
