@@ -25,6 +25,7 @@ EXPECTED = {
     "kubeadm": "formats/examples/kubeadm-ha.yaml",
     "k3d": "formats/examples/k3d-ha.yaml",
     "capi": "formats/examples/capi-ha.yaml",
+    "kubectl": "formats/examples/kubectl-prod.json",
 }
 _FIGURE = re.compile(r"```\{k8s-cluster\} (\S+)\n(?:.*\n)*?:name: gallery-(\S+)\n")
 
