@@ -11,6 +11,7 @@ the rendered SVG and PNG.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import contextlib
 import io
 import re
 from typing import Any
@@ -20,6 +21,7 @@ import xml.etree.ElementTree as ET
 from helpers.browser import ThemeSites, new_context
 from PIL import Image
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import pytest
 
 THEME = "furo"
@@ -70,15 +72,21 @@ def _node_name(element_id: str) -> str:
 
 
 def _settled(page: Page) -> None:
-    """The dimming fades in (0.15 s): wait until no edge or node is between two states."""
-    page.wait_for_function(
-        """(sel) => Array.from(document.querySelectorAll(sel + ' svg g.edge, ' + sel
-                     + ' svg g.node')).every((g) => {
-            const o = parseFloat(getComputedStyle(g).opacity);
-            return o === 1 || o === 0.25;
-          })""",
-        arg=FIGURE,
-    )
+    """The dimming fades in (0.15 s): wait until what is dimmed is at its final opacity and
+    what is lit at full (a failure to get there is reported by the assertions after)."""
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            """(sel) => {
+              const svg = document.querySelector(sel + ' svg');
+              return svg.classList.contains('k8sarch-dimmed') && Array.from(
+                svg.querySelectorAll('g.edge, g.node')).every((g) => {
+                  const o = parseFloat(getComputedStyle(g).opacity);
+                  return g.classList.contains('k8sarch-lit') ? o === 1 : o === 0.25;
+                });
+            }""",
+            arg=FIGURE,
+            timeout=5_000,
+        )
 
 
 def _assert_highlights(state: dict[str, Any], node_id: str) -> None:
