@@ -53,10 +53,44 @@ class _SpecLoader(yaml.SafeLoader):
         # Flattening puts the merged pairs (<<) before the mapping's own ones and deletes
         # the merge keys; remember which keys were the mapping's own, so that _convert can
         # tell an override of a merged key (allowed) from a real duplicate key.
-        if id(node) not in self.own_keys:
-            self.own_keys[id(node)] = {id(key) for key, _value in node.value
-                                       if key.tag != _MERGE}
-        super().flatten_mapping(node)
+        if id(node) in self.own_keys:
+            return  # flattened already: an alias of it, merged again
+        self.own_keys[id(node)] = {id(key) for key, _value in node.value
+                                   if key.tag != _MERGE}
+        # Written here rather than inherited: PyYAML before 6.0.4 copied a merged pair
+        # once per path that reaches it, so merge keys nested nine deep, each merging the
+        # previous nine times, took a minute of CPU before our size budget could refuse
+        # them. The same key node reached again through an alias is merged once.
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        seen: set[int] = set()
+        own: list[tuple[yaml.Node, yaml.Node]] = []
+        for key, value in node.value:
+            if key.tag != _MERGE:
+                if key.tag == "tag:yaml.org,2002:value":
+                    key.tag = "tag:yaml.org,2002:str"
+                own.append((key, value))
+                continue
+            if isinstance(value, yaml.MappingNode):
+                sources = [value]
+            elif isinstance(value, yaml.SequenceNode):
+                sources = value.value
+            else:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"expected a mapping or list of mappings for merging, but found "
+                    f"{value.id}", value.start_mark)
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"expected a mapping for merging, but found {source.id}",
+                        source.start_mark)
+                self.flatten_mapping(source)
+                for pair in source.value:
+                    if id(pair[0]) not in seen:
+                        seen.add(id(pair[0]))
+                        merged.append(pair)
+        node.value = merged + own
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # PyYAML composes recursively, a few Python frames per level: a thousand nested

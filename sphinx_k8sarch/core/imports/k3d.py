@@ -87,13 +87,18 @@ class _K3d:
 
         servers = data.get("servers", 1)
         agents = data.get("agents", 0)
+        counted: list[int] = []
         for key, value, low in (("servers", servers, 1), ("agents", agents, 0)):
             if not is_count(value):
                 state.error(doc.line((key,)), Subtype.TYPE,
                             f"{key} must be a whole number, not {describe_value(value)}")
+                # Only the count reaches the spec: a list here is no list of pools.
+                value = low
             elif value < low:
                 state.error(doc.line((key,)), Subtype.VALUE,
                             f"{key} must be at least {low}, not {value}")
+            counted.append(value)
+        servers, agents = counted
         servers_line = doc.line(("servers",)) if "servers" in data else root
         result.lines[("control-plane",)] = servers_line
         result.lines[("workers",)] = doc.line(("agents",)) if "agents" in data else root
