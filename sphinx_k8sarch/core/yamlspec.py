@@ -8,6 +8,7 @@ would explode, so it is bounded here by a node budget and a depth limit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from typing import Any
 
 import yaml
@@ -202,6 +203,14 @@ def _load(text: str, single: bool, max_text: int = MAX_TEXT, max_nodes: int = MA
             Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
                        f"YAML syntax error: {_problem(exc, text)}")
         ]
+    except (ValueError, OverflowError):
+        # PyYAML's scanner hands an escape such as "\U80000000" to chr() unchecked.
+        line = loader.line + 1 if loader is not None else 1
+        return None, [
+            Diagnostic(line, Severity.ERROR, Subtype.YAML,
+                       "YAML syntax error: a \\U escape in a double-quoted string is beyond "
+                       "the last Unicode character (U+10FFFF)")
+        ]
     finally:
         if loader is not None:
             loader.dispose()
@@ -229,6 +238,9 @@ def _build(loader: _SpecLoader, root: yaml.Node, text: str, budget: list[int],
         return Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
                           f"unsupported YAML value: {problem}")
     return None
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _convert(
@@ -294,6 +306,14 @@ def _convert(
     if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_NUMBER:
         raise _TooBigError(line, f"a number written with {len(node.value)} characters is too "
                            "long to be a count")
+    surrogate = _SURROGATE.search(node.value)
+    if surrogate is not None:
+        # Only an escape can put one here (the reader refuses them in the text); no page,
+        # SVG or terminal can encode it.
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the escape \\u{ord(surrogate.group()):04X} is half of a UTF-16 "
+            "pair, not a character; write the character itself or its \\U escape",
+            node.start_mark)
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError:
