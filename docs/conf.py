@@ -32,6 +32,8 @@ graphviz_output_format = "svg"
 
 # Clicking a component in any figure opens its glossary entry.
 k8sarch_link_components = "glossary"
+# A PNG for slides under every figure (each costs a raster render at build time).
+k8sarch_download_png = True
 
 latex_engine = "xelatex"
 latex_documents = [("index", "sphinx-k8sarch.tex", "sphinx-k8sarch", author, "manual")]

@@ -11,7 +11,10 @@ not writable).
 from __future__ import annotations
 
 import argparse
+import contextlib
 from importlib import metadata
+import json
+import os
 from pathlib import Path
 import platform
 import shutil
@@ -24,9 +27,11 @@ from .core import __version__
 from .core.describe import alt_text, topology_lines
 from .core.diagnostics import Diagnostic, Severity, Subtype, has_errors
 from .core.dot import to_dot
+from .core.failures import Loss, api_cell, etcd_cell, what_if
 from .core.findings import summary
 from .core.graph import build_graph
 from .core.i18n import Translator
+from .core.imports import load_balancer_option
 from .core.model import Cluster
 from .core.pipeline import analyse, decode
 from .core.render import CACHE_FOLDER, RenderError, locate_renderer, render, renderer_version
@@ -82,12 +87,18 @@ def _load(path: str, args: argparse.Namespace) -> tuple[Cluster | None, list[Dia
         assert problem is not None
         return None, [problem]
     # The title comes from the spec's own ``title:`` key.
-    cluster, diagnostics, _raw = analyse(text, fmt=args.format, counts=_counts(args))
+    cluster, diagnostics, _raw = analyse(text, fmt=args.format, counts=_counts(args),
+                                         failures=args.failures,
+                                         load_balancer=args.load_balancer)
     return cluster, diagnostics
 
 
 def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
-    """``PATH:LINE: error|warning: message [k8sarch.subtype]``, like compilers and linters."""
+    """``PATH:LINE: error|warning: message [k8sarch.subtype]``, like compilers and linters;
+    a problem of ``--failures`` (line 0) has no line."""
+    if diagnostic.line == 0:
+        return (f"{_display(path)}: {diagnostic.severity.value}: --failures: "
+                f"{diagnostic.message} [{diagnostic.subtype.qualified}]")
     return (f"{_display(path)}:{diagnostic.line}: {diagnostic.severity.value}: "
             f"{diagnostic.message} [{diagnostic.subtype.qualified}]")
 
@@ -119,7 +130,8 @@ def cmd_dot(args: argparse.Namespace) -> int:
     cluster = _valid(args.spec, args)
     if cluster is None:
         return EXIT_SPEC
-    sys.stdout.write(to_dot(build_graph(cluster, Translator(args.lang))))
+    _ = Translator(args.lang)
+    sys.stdout.write(to_dot(build_graph(cluster, _), _=_))
     return EXIT_OK
 
 
@@ -133,8 +145,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     cluster = _valid(args.spec, args)
     if cluster is None:
         return EXIT_SPEC
-    graph = build_graph(cluster, Translator(args.lang))
-    source = to_dot(graph, dpi=RASTER_DPI) if fmt == "png" else to_dot(graph)
+    _ = Translator(args.lang)
+    graph = build_graph(cluster, _)
+    source = to_dot(graph, dpi=RASTER_DPI if fmt == "png" else None, _=_)
     with tempfile.TemporaryDirectory(prefix="k8sarch-") as cache:
         try:
             drawn, _new = render(source, fmt, Path(cache), command=args.renderer,
@@ -181,6 +194,43 @@ def cmd_describe(args: argparse.Namespace) -> int:
     for line in topology_lines(build_graph(cluster, _), _):
         print(line)
     return EXIT_OK
+
+
+def cmd_what_if(args: argparse.Namespace) -> int:
+    """Every single loss and what survives it; 1 when one of them takes the API down."""
+    cluster = _valid(args.spec, args)
+    if cluster is None:
+        return EXIT_SPEC
+    losses = what_if(cluster)
+    _ = Translator(args.lang)
+    if args.json:
+        rows = [{"lost": loss.what, "kind": loss.kind,
+                 "etcd": None if loss.verdict.etcd is None else {
+                     "members": loss.verdict.etcd.members, "up": loss.verdict.etcd.up,
+                     "quorum": loss.verdict.etcd.kept},
+                 "api": loss.verdict.api.value} for loss in losses]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        def lost(loss: Loss) -> str:
+            if loss.kind == "zone":
+                return _("zone {zone}").format(zone=loss.what)
+            if loss.kind == "machines":
+                return _("{machines} (any one)").format(machines=loss.what)
+            return loss.what
+
+        table = [(_("Lost"), "etcd", "API")]
+        table += [(lost(loss), etcd_cell(loss.verdict, _), api_cell(loss.verdict, _))
+                  for loss in losses]
+        widths = [max(len(row[i]) for row in table) for i in range(2)]
+        for row in table:
+            print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}".rstrip())
+        down = [lost(loss) for loss in losses if loss.api_down]
+        print()
+        print(_.n("{n} single loss takes the API down: {what}",
+                  "{n} single losses take the API down: {what}", len(down)).format(
+            n=len(down), what=", ".join(down)) if down
+            else _("Every single loss leaves the API up."))
+    return EXIT_SPEC if any(loss.api_down for loss in losses) else EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -245,6 +295,17 @@ def _count(value: str) -> int:
     return number
 
 
+def _load_balancer(value: str) -> object:
+    try:
+        return load_balancer_option(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _names(value: str) -> list[str]:
+    return [part for part in value.replace(",", " ").split() if part]
+
+
 def _positive(value: str) -> float:
     try:
         number = float(value)
@@ -270,6 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="control-plane nodes of a kubeadm configuration")
     source.add_argument("--workers", type=_count, metavar="N",
                         help="worker nodes of a kubeadm configuration")
+    source.add_argument("--load-balancer", type=_load_balancer, metavar="LB",
+                        help="what stands in front of the API servers of a kubectl list "
+                             "(haproxy, cloud, an address, …), which does not say")
+    source.add_argument("--failures", type=_names, default=[], metavar="LIST",
+                        help="machines (cp-2), load-balancer or zones that are down, comma "
+                             "or space separated; added to the spec's failures")
 
     parser = argparse.ArgumentParser(
         prog="k8sarch",
@@ -314,6 +381,16 @@ def build_parser() -> argparse.ArgumentParser:
     describe.add_argument("--alt", action="store_true",
                           help="print the one-paragraph alternative text instead")
     describe.set_defaults(func=cmd_describe)
+    what = commands.add_parser(
+        "what-if", parents=[lang, source], help="what survives each single loss",
+        description="Lose each machine (one row per worker pool, whose machines fare "
+                    "alike), the load balancer and each zone in turn, on top of the spec's "
+                    "failures and --failures, and print whether etcd keeps quorum and the "
+                    "API stays up. Exits 1 if any single loss takes the API down "
+                    "(unreachable, or etcd quorum lost).")
+    what.add_argument("spec", metavar="SPEC", help="spec file (YAML) or '-'")
+    what.add_argument("--json", action="store_true", help="print the rows as JSON")
+    what.set_defaults(func=cmd_what_if)
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the spec",
         description="Print the JSON Schema of the spec, for editors that validate YAML "
@@ -338,7 +415,14 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-    status: int = args.func(args)
+    try:
+        status: int = args.func(args)
+    except BrokenPipeError:
+        # The reader left (``k8sarch describe x | head``): no traceback, and no second
+        # error when Python flushes stdout on exit.
+        with contextlib.suppress(OSError, ValueError):  # a stream without a descriptor
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return status
 
 

@@ -3,6 +3,7 @@
 # and we can (root + apt-get):
 #   chromium, fonts-liberation  headless browser tests (fixed-metric fonts for screenshots)
 #   graphviz                    the system `dot`, the second renderer of the benchmark
+#   nodejs, npm                 npm ci installs axe-core (package-lock.json) for the browser tests
 # Without them the browser tests skip with a reason and the benchmark leaves out the system
 # Graphviz column; both fail instead when CI=true.
 set -u
@@ -11,6 +12,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -d /usr/share/fonts/truetype/liberation ] || missing+=(fonts-liberation)
 command -v dot >/dev/null 2>&1 || [ -x /usr/bin/dot ] || missing+=(graphviz)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

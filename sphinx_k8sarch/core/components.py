@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import difflib
 from enum import StrEnum
 
+from . import addons
 from .i18n import N_
 
 
@@ -25,6 +26,8 @@ class Role(StrEnum):
     """A cluster add-on, scheduled as Pods."""
     INFRA = "infra"
     """Not part of Kubernetes: the load balancer in front of the API servers."""
+    CUSTOM = "custom"
+    """One of the project's own components, described by its spec."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,8 @@ CATALOG: dict[str, Component] = {
             "6443/TCP",
             _DOCS + "setup/production-environment/tools/kubeadm/high-availability/",
         ),
+        *(Component(name, Role(role), where, what, talks, port, url)
+          for name, role, where, what, talks, port, url in addons.ENTRIES),
     )
 }
 
@@ -258,6 +263,13 @@ TALKS: tuple[Talk, ...] = (
 )
 
 
+TALKS += tuple(Talk(*entry) for entry in addons.TALKS)
+
+
+def has_talk(source: str, target: str) -> bool:
+    return any((t.source, t.target) == (source, target) for t in TALKS)
+
+
 def talk(source: str, target: str) -> Talk:
     """The conversation ``source`` → ``target`` of :data:`TALKS`."""
     for entry in TALKS:
@@ -296,8 +308,16 @@ ALIASES: dict[str, str] = {
     "calico": "cni",
     "cilium": "cni",
     "flannel": "cni",
+    "kindnet": "cni",
+    "kindnetd": "cni",
+    "weave": "cni",
+    "weave-net": "cni",
+    "antrea": "cni",
     "lb": "load-balancer",
+    **addons.ALIASES,
 }
+#: Names that stand for several components at once (``csi-driver``: both CSI plugins).
+BUNDLES = addons.BUNDLES
 
 ORDER = {name: i for i, name in enumerate(CATALOG)}
 
@@ -315,11 +335,16 @@ def resolve(name: str) -> str | None:
     return ALIASES.get(key)
 
 
+#: How alike a misspelt name and a known one must be for a hint: only near misses
+#: (``kube-schedular``), never a different component that shares a word.
+SUGGEST_CUTOFF = 0.8
+
+
 def suggest(name: str) -> str | None:
     """The closest known component name, for "did you mean" hints."""
     key = normalize(name)
     candidates = sorted(set(CATALOG) | set(ALIASES))
-    match = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    match = difflib.get_close_matches(key, candidates, n=1, cutoff=SUGGEST_CUTOFF)
     if not match:
         return None
     return resolve(match[0])

@@ -6,7 +6,7 @@ from .findings import summary
 from .graph import Graph
 from .i18n import N_, Translator
 from .model import Cluster
-from .vocabulary import EtcdTopology
+from .vocabulary import LB_ON_NODES, EtcdTopology
 
 
 def _names(components: tuple[str, ...], cluster: Cluster, _: Translator) -> str:
@@ -28,16 +28,30 @@ def alt_text(cluster: Cluster, _: Translator) -> str:
                          "{n} dedicated etcd hosts; every API server talks to every member.",
                          cluster.external_etcd_members).format(
                              n=cluster.external_etcd_members))
-    if cluster.has_lb and cluster.load_balancer == "keepalived":
+    if cluster.lb_on_nodes is not None:
+        parts.append(_("A virtual IP ({lb}), held by one control-plane node at a time, "
+                       "stands in front of the API servers.").format(
+            lb=" + ".join(LB_ON_NODES[cluster.lb_on_nodes.type])))
+    elif cluster.has_lb and cluster.load_balancer == "keepalived":
         parts.append(_("A virtual IP (keepalived) stands in front of the API servers."))
     elif cluster.has_lb:
         parts.append(_("A load balancer ({lb}) sits in front of the API servers.").format(
             lb=cluster.load_balancer))
-    workers = cluster.workers
-    if workers.count:
-        parts.append(_.n("{n} worker running {components}.",
-                         "{n} workers, each running {components}.", workers.count).format(
-            n=workers.count, components=_names(workers.components, cluster, _)))
+    for pool in cluster.pools:
+        if not pool.count:
+            continue
+        if pool.name:
+            parts.append(_.n("Pool {name}: {n} worker running {components}.",
+                             "Pool {name}: {n} workers, each running {components}.",
+                             pool.count).format(name=pool.name, n=pool.count,
+                                                components=_names(pool.components, cluster, _)))
+        else:
+            parts.append(_.n("{n} worker running {components}.",
+                             "{n} workers, each running {components}.", pool.count).format(
+                n=pool.count, components=_names(pool.components, cluster, _)))
+    if cluster.own:
+        parts.append(_("The project's own components: {names}.").format(
+            names=", ".join(f"{o.label} ({o.runs_on})" for o in cluster.own)))
     if cluster.clients:
         parts.append(_("Outside the cluster: {clients}.").format(
             clients=", ".join(cluster.clients)))
@@ -53,7 +67,8 @@ def topology_lines(graph: Graph, _: Translator) -> list[str]:
     for group in graph.groups:
         comps = ", ".join(n.label + (f" ({n.sublabel})" if n.sublabel else "")
                           for n in group.nodes) or _("no components yet")
-        lines.append(f"[{group.label}] {comps}")
+        name = f"{group.title} ({group.label})" if group.title else group.label
+        lines.append(f"[{name}] {comps}")
     if graph.free:
         lines.extend(f"[{n.label}] {n.sublabel}" for n in graph.free)
     if graph.clients:
@@ -74,6 +89,29 @@ def topology_lines(graph: Graph, _: Translator) -> list[str]:
         times = f" ×{count}" if count > 1 else ""
         lines.append(f"  {tail} {arrow} {head}{where}{times}")
     return lines
+
+
+def own_fields(cluster: Cluster, _: Translator) -> dict[str, list[tuple[str, str]]]:
+    """The description fields (label, text) of each of the project's own components, in
+    ``_``'s language: where it runs and whom it talks to, from the spec, and its own
+    description in that language."""
+    places = {"control-plane": _("Every control-plane node."), "workers": _("Every worker."),
+              "addons": _("Pods on the cluster's nodes (an add-on)."),
+              "outside": _("Outside the cluster.")}
+    fields: dict[str, list[tuple[str, str]]] = {}
+    for own in cluster.own:
+        where = places.get(own.runs_on) or _("Every worker of the pool {pool}.").format(
+            pool=own.runs_on)
+        talks = ", ".join(f"{t} ({port})" if port else t for t, port in own.talks)
+        ports = ", ".join(sorted({port for _t, port in own.talks if port}))
+        fields[own.name] = [
+            (_("Where it runs"), where),
+            (_("What it does"), own.text(_.lang) or _("One of this project's own "
+                                                     "components.")),
+            (_("Talks to"), talks or _("Nothing that the figure draws.")),
+            (_("Port"), ports or _("not given")),
+        ]
+    return fields
 
 
 #: A sentence added to one field (``where`` or ``talks``) of a component's description: the
@@ -105,6 +143,16 @@ def component_notes(cluster: Cluster) -> dict[str, list[Note]]:
         notes.setdefault("kubelet", []).append(
             ("where", N_("On the external etcd hosts the kubelet only keeps etcd running as a static "
                 "Pod (kubeadm's recipe); it does not join the cluster."), {}))
+    if cluster.lb_on_nodes is not None and cluster.control_plane.count > 1:
+        holder = LB_ON_NODES[cluster.lb_on_nodes.type][0]
+        how = (N_("The figure shows cp-1 holding the virtual IP; the instances elect one "
+                  "holder through a Lease, and another takes the address over when it fails. "
+                  "Electing a holder needs the API, so the control plane's majority too.")
+               if holder == "kube-vip" else
+               N_("The figure shows cp-1 holding the virtual IP (VRRP master); when it or "
+                  "its API server fails, the healthy host with the highest priority takes "
+                  "the address over."))
+        notes.setdefault(holder, []).append(("where", how, {}))
     if cluster.is_k3s and "kube-proxy" in cluster.all_components():
         notes.setdefault("kube-proxy", []).append(
             ("talks", N_("In k3s it runs inside the k3s process and reaches the API the way the "

@@ -53,10 +53,15 @@ class Subtype(StrEnum):
     """Several API servers but no load balancer in front of them."""
     HA_EXTERNAL_ETCD = "ha-external-etcd"
     """External etcd with fewer than three members."""
+    HA_ZONE = "ha-zone"
+    """With ``zones:`` given, losing one zone would lose etcd quorum (3 control-plane nodes
+    over 2 zones: one zone holds 2 of the 3 members), or every control-plane node is in the
+    same zone."""
     IMPORT = "import"
     """An imported kind, kubeadm, k3d or Cluster API file is of an unsupported kind or
     version, of an old version (read, with this warning), lacks the node counts, or holds a
-    field that changes the architecture and is not understood."""
+    field that changes the architecture and is not understood; or a saved kubectl list lacks
+    what the figure needs (Nodes, Pods, the load balancer in front of the API servers)."""
     FILE = "file"
     """A spec file cannot be read, is not UTF-8, or lies outside the source directory; or a
     page does not decode with ``source_encoding`` (it is left out instead of stopping the
@@ -75,7 +80,8 @@ class Subtype(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem found in a spec, with the 1-based line inside the spec text."""
+    """One problem found in a spec, with the 1-based line inside the spec text; line 0 is
+    an option given beside the text (a directive option, the command line)."""
 
     line: int
     severity: Severity

@@ -1,52 +1,38 @@
 """Graph → DOT source, quoted as the ``graphviz`` package quotes (see :mod:`.dotwriter`).
 
+The layout is written so that the picture reads at a glance, whatever the cluster:
+
+- Columns along the flow of a request (``left-to-right``, the default; ``top-down`` turns
+  them into rows): the callers of the API (add-ons, clients, workers), the endpoint (load
+  balancer), the control-plane machines, then external etcd. Every conversation but a
+  node agent's reply goes one way, so arrows do not turn back over each other.
+- Inside a control-plane machine the API server faces the endpoint and has the
+  components that call it around it, etcd straight behind it.
+- What would be a complete graph is drawn as a bundle: the etcd peers meet at one
+  junction, each API server sends one arrow into the box of the external etcd members.
+- Failure domains (``zones``) are dashed stripes across the columns around their
+  machines; what is down is grey with dotted lines.
+- Each port is written once per kind of conversation, and a legend says what line and
+  box styles mean.
+
 Colours here are the light palette used for raster and PDF output; the HTML output
 restyles the same SVG classes with CSS custom properties for light and dark themes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from itertools import pairwise
+import re
 
 from .dotwriter import Digraph, attr_list, escape
-from .graph import GEdge, GGroup, GNode, Graph
+from .graph import GGroup, GNode, Graph
+from .i18n import N_, Translator
+from .palette import DOWN, EDGE_COLOUR, FONT, GROUP_STYLE, HIGHLIGHT, PALETTE, ZONE, family
+from .vocabulary import LAYOUTS, NAME_DRAWN
 
 #: The DOT builder; ``graphviz.Digraph`` writes the same text (tests swap one for the other).
 _Digraph = Digraph
-
-
-FONT = "Arimo"  # bundled with graphviz-pure; metric-compatible with Arial/Helvetica
-
-#: fill, border per component family.
-PALETTE = {
-    "control-plane": ("#dbe7fb", "#2b59a8"),
-    "etcd": ("#fdebc8", "#9a5b00"),
-    "node": ("#dff0dc", "#2e6b30"),
-    "client": ("#ece2fb", "#5b35a0"),
-    "infra": ("#fbdcda", "#a3261d"),
-    "addon": ("#d9f1f1", "#1d6b6b"),
-    "collapsed": ("#eeeeee", "#555555"),
-}
-GROUP_STYLE = {
-    "control-plane": ("#f4f7fd", "#2b59a8"),
-    "worker": ("#f3f9f2", "#2e6b30"),
-    "etcd-host": ("#fef8ec", "#9a5b00"),
-    "addons": ("#f1f9f9", "#1d6b6b"),
-    "collapsed": ("#f7f7f7", "#666666"),
-}
-EDGE_COLOUR = {"lb": "#2b59a8", "api": "#2b59a8", "etcd": "#9a5b00", "peer": "#9a5b00",
-               "local": "#555555", "service": "#1d6b6b"}
-HIGHLIGHT = ("#ffe08a", "#b45309")
-
-
-def _family(node: GNode) -> str:
-    from .components import CATALOG
-
-    if node.component == "collapsed":
-        return "collapsed"
-    if node.component == "etcd":
-        return "etcd"
-    return CATALOG[node.component].role.value
 
 
 def _text(value: str) -> str:
@@ -63,11 +49,29 @@ def _wrap(label: str, width: int = 16) -> str:
     return label[:cut] + "\n" + _wrap(label[cut:], width)
 
 
-def _node_attrs(node: GNode) -> dict[str, str]:
-    family = _family(node)
-    fill, border = HIGHLIGHT if node.highlighted else PALETTE[family]
+def _short(name: str) -> str:
+    """A machine's real name as drawn: a long host name keeps its first label
+    (ip-10-0-1-17.eu-west-1.compute.internal → ip-10-0-1-17…), other long names lose their
+    middle, where generated names differ least."""
+    if len(name) <= NAME_DRAWN:
+        return name
+    first = name.split(".", 1)[0]
+    if first != name and len(first) < NAME_DRAWN:
+        return f"{first}…"
+    keep = (NAME_DRAWN - 1) // 2
+    return f"{name[:keep]}…{name[-keep:]}"
+
+
+def _token(identifier: str) -> str:
+    """An id usable as one class name (the script and the styles find ends by class)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", identifier)
+
+
+def _node_attrs(node: GNode, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    kind = family(node)
+    fill, border = HIGHLIGHT if node.highlighted else PALETTE[kind]
     label = _wrap(node.label) + (f"\n({node.sublabel})" if node.sublabel else "")
-    classes = ["k8s-comp", f"k8s-comp--{family}"]
+    classes = ["k8s-comp", f"k8s-comp--{kind}", *extra]
     if node.component != "collapsed":
         classes.append(f"k8s-c-{node.component}")
     style = "rounded,filled"
@@ -76,6 +80,12 @@ def _node_attrs(node: GNode) -> dict[str, str]:
         classes.append("k8s-standby")
     if node.highlighted:
         classes.append("k8s-highlight")
+    if node.down:
+        # Grey with a dotted border: still there to be read, visibly not working (a
+        # folded box is dashed, a standby one dashed in its own colour).
+        fill, border = DOWN
+        style = "rounded,filled,dotted"
+        classes.append("k8s-down")
     attrs = {
         "label": _text(label),
         "id": f"n-{node.id}",
@@ -91,87 +101,374 @@ def _node_attrs(node: GNode) -> dict[str, str]:
     return attrs
 
 
-#: Rows of a control-plane machine, top to bottom: etcd straight above the API server that
-#: is its only client, the leader-elected controllers beside them, node agents below.
+#: Ranks of a control-plane machine along the flow: the API server on top, facing the
+#: endpoint, with kube-proxy (which calls the endpoint) under it; behind it etcd, which it
+#: calls, level with it, and under etcd the components that call it, nearest first. Each arrow that
+#: leaves a machine for the endpoint starts below the previous one, so none cross.
 CP_ROWS = (
-    ("etcd", "kube-scheduler"),
-    ("kube-apiserver", "kube-controller-manager", "cloud-controller-manager"),
+    ("kube-apiserver", "kube-proxy", "container-runtime"),
+    ("etcd", "kubelet", "kube-scheduler", "kube-controller-manager",
+     "cloud-controller-manager"),
 )
 ROW_WIDTH = 3
 
 
 def rows(group: GGroup) -> list[list[GNode]]:
-    """Arrange a machine's components in rows, so machines stay compact and alike."""
-    remaining = list(group.nodes)
-    result: list[list[GNode]] = []
-    if group.kind == "control-plane":
-        for names in CP_ROWS:
-            row = [n for n in remaining if n.component in names]
-            if row:
-                result.append(row)
-                remaining = [n for n in remaining if n not in row]
-    result.extend(remaining[start:start + ROW_WIDTH]
-                  for start in range(0, len(remaining), ROW_WIDTH))
-    return result
+    """Arrange a machine's components in ranks, so machines stay compact and alike."""
+    if group.kind != "control-plane":
+        return [group.nodes[start:start + ROW_WIDTH]
+                for start in range(0, len(group.nodes), ROW_WIDTH)]
+    lines = [[n for name in names for n in group.nodes if n.component == name]
+             for names in CP_ROWS]
+    placed = {n.id for line in lines for n in line}
+    for node in group.nodes:
+        if node.id not in placed:  # anything else goes where there is room
+            min(lines, key=len).append(node)
+    return [line for line in lines if line]
 
 
-def _group(parent: Digraph, group: GGroup, linked: frozenset[str]
-           ) -> tuple[str, str, list[list[GNode]]]:
-    """Draw one machine; returns the ids of its first and last anchor nodes and its rows."""
-    fill, border = GROUP_STYLE[group.kind]
-    with parent.subgraph(name=f"cluster_{group.id}") as sub:
-        if group.label in linked:
-            # Resolved per builder like component links (see svg.LINK_PREFIX).
-            sub.attr(URL=f"#k8s-comp-{group.label}", tooltip=_text(group.label))
-        classes = f"k8s-group k8s-group--{group.kind}" + (" k8s-highlight" if group.highlighted
-                                                          else "")
-        sub.attr(label=_text(group.label), id=f"g-{group.id}", style="rounded,filled" + (
-            ",dashed" if group.kind == "collapsed" else ""), fillcolor=fill,
-            color=HIGHLIGHT[1] if group.highlighted else border,
-            penwidth="2.5" if group.highlighted else "1.2", fontsize="13", margin="10")
-        sub.attr("graph", **{"class": classes})
-        if not group.nodes:
-            # An empty machine still needs a body to be drawn.
-            anchor = f"{group.id}_empty"
-            sub.node(anchor, label="", shape="box", style="invis", width="1.6", height="0.5")
-            return anchor, anchor, []
-        layout = rows(group)
-        for index, row in enumerate(layout):
-            with sub.subgraph(name=f"row_{group.id}_{index}") as line:
+#: The pools of machines, in the order of the flow; the callers' column also holds the
+#: clients, the entry's the add-ons.
+CALLERS, ENTRY, CONTROL_PLANE, ETCD = "callers", "entry", "control-plane", "etcd"
+POOL_OF_KIND = {"control-plane": CONTROL_PLANE, "etcd-host": ETCD, "worker": CALLERS,
+                "addons": CALLERS}
+POOL_OF_REST = {"cp": CONTROL_PLANE, "etcd": ETCD, "worker": CALLERS}
+#: DOT names of what the layout adds: the box around external etcd members, the junction
+#: where the etcd peers meet, the legend.
+ETCD_POOL = "etcd_pool"
+PEERS = "etcd_peers"
+LEGEND = "legend"
+#: The legend's lines; glyphs stand for the line styles drawn in the figure.
+LEGEND_CALLS = N_("→ calls: the arrow points at\nthe one called; each port is\nwritten once per kind of call")
+LEGEND_PEERS = N_("- - - etcd peer traffic: every\nmember with every other")
+LEGEND_STANDBY = N_("dashed box: on standby; one\nelected leader does the work")
+LEGEND_FOLDED = N_("grey dashed box: more\nmachines like the first")
+LEGEND_DOWN = N_("grey dotted box: down; a\ndotted line: a conversation\nthat cannot happen")
+LEGEND_ZONE = N_("dashed frame: a zone\n(failure domain)")
+#: Kinds of conversation whose arrows into one box are drawn as one bundle.
+BUNDLED = ("local",)
+
+
+def _pool(group: GGroup) -> str:
+    if group.kind == "collapsed":
+        return POOL_OF_REST.get(group.id.removesuffix("_rest"), CALLERS)
+    return POOL_OF_KIND.get(group.kind, CALLERS)
+
+
+@dataclass
+class _Item:
+    """One thing stacked in a column: a machine or a loose node, by its rows of node ids."""
+
+    rows: list[list[str]]
+
+    @property
+    def anchor(self) -> str:
+        return self.rows[0][0]
+
+
+@dataclass
+class _Column:
+    name: str
+    items: list[_Item] = field(default_factory=list)
+    start: int = 0
+
+    @property
+    def height(self) -> int:
+        return max((len(item.rows) for item in self.items), default=0)
+
+
+class _Writer:
+    """Writes one figure; keeps the level (rank along the flow) and the place in its rank
+    of every node, which orient the edges."""
+
+    def __init__(self, graph: Graph, _: Translator, legend: bool, layout: str) -> None:
+        self.graph, self._, self.legend, self.layout = graph, _, legend, layout
+        self.dot = _Digraph("k8sarch", strict=False)
+        self.level: dict[str, int] = {}
+        self.place: dict[str, int] = {}  # index in its row, for edges inside one rank
+        self.labelled: set[tuple[str, str]] = set()
+        zoned = {zone for zone, _label, _down in graph.zones}
+        #: External etcd members spread over zones: no box around them all.
+        self.zoned_etcd = any(g.zone in zoned for g in graph.groups if _pool(g) == ETCD)
+        self.pooled = frozenset() if self.zoned_etcd else frozenset(
+            n.id for g in graph.groups if _pool(g) == ETCD and g.kind != "collapsed"
+            for n in g.nodes)
+        self.down = frozenset(n.id for n in [*graph.free, *(n for g in graph.groups
+                                                             for n in g.nodes)] if n.down)
+
+    # -- pieces -------------------------------------------------------------------------
+    def machine(self, parent: Digraph, group: GGroup) -> _Item:
+        fill, border = GROUP_STYLE[group.kind]
+        extra = ("k8s-in-etcd_pool",) if _pool(group) == ETCD else ()
+        with parent.subgraph(name=f"cluster_{group.id}") as sub:
+            if group.label in self.graph.linked_machines:
+                # Resolved per builder like component links (see svg.LINK_PREFIX).
+                sub.attr(URL=f"#k8s-comp-{group.label}", tooltip=_text(group.label))
+            classes = f"k8s-group k8s-group--{group.kind}" + (
+                " k8s-highlight" if group.highlighted else "")
+            style = "rounded,filled" + (",dashed" if group.kind == "collapsed" else "")
+            if group.down:
+                classes += " k8s-down"
+                fill, border, style = DOWN[0], DOWN[1], "rounded,filled,dotted"
+            name = _short(group.title) if group.title else group.label
+            label = f"{name} ({group.status})" if group.status else name
+            if group.title and group.label not in self.graph.linked_machines:
+                sub.attr(tooltip=_text(f"{group.title} ({group.label})"))
+            sub.attr(label=_text(label), id=f"g-{group.id}", style=style, fillcolor=fill,
+                     color=HIGHLIGHT[1] if group.highlighted else border,
+                     penwidth="2.5" if group.highlighted else "1.6" if group.down else "1.2",
+                     fontsize="13", margin="10")
+            sub.attr("graph", **{"class": classes})
+            if not group.nodes:
+                # An empty machine still needs a body to be drawn.
+                anchor = f"{group.id}_empty"
+                sub.node(anchor, label="", shape="box", style="invis", width="1.6",
+                         height="0.5")
+                return _Item([[anchor]])
+            layout = rows(group)
+            for index, row in enumerate(layout):
+                with sub.subgraph(name=f"row_{group.id}_{index}") as line:
+                    line.attr(rank="same")
+                    for node in row:
+                        line.node(node.id, **_node_attrs(node, extra))
+                # dot orders a rank along its x axis, which rankdir=LR turns into the y
+                # axis upwards: the order is written bottom first to read top down.
+                ordered = row[::-1] if self.layout == LAYOUTS[0] else row
+                self.place.update((node.id, place) for place, node in enumerate(ordered))
+                for left, right in pairwise(ordered):
+                    sub.edge(left.id, right.id, style="invis")
+                if index:
+                    # Invisible edges stack the rows; they carry no meaning.
+                    sub.edge(layout[index - 1][0].id, row[0].id, style="invis", weight="5")
+            return _Item([[n.id for n in row] for row in layout])
+
+    def loose(self, node: GNode) -> _Item:
+        self.dot.node(node.id, **_node_attrs(node))
+        return _Item([[node.id]])
+
+    def columns(self) -> list[_Column]:
+        graph = self.graph
+        callers, entry = _Column(CALLERS), _Column(ENTRY)
+        control, etcd = _Column(CONTROL_PLANE), _Column(ETCD)
+        by_name = {c.name: c for c in (callers, control, etcd)}
+        addons = [g for g in graph.groups if g.kind == "addons"]
+        callers.items.extend(self.loose(n) for n in graph.clients)
+        zoned = {zone for zone, _label, _down in graph.zones}
+        # External etcd keeps its box only when no zone splits its members.
+        etcd_groups = [g for g in graph.groups if _pool(g) == ETCD
+                       and (g.zone not in zoned or not self.zoned_etcd)]
+        for zone, label, down in graph.zones:
+            # A failure domain: a stripe across the columns around its machines, which
+            # therefore come in the order of the zones within each column.
+            with self.dot.subgraph(name=f"cluster_zone_{_token(zone)}") as box:
+                box.attr(label=_text(label), id=f"g-zone-{_token(zone)}", style="dashed",
+                         color=DOWN[1] if down else ZONE, fontcolor=ZONE, penwidth="1.2",
+                         fontsize="12", margin="12", labeljust="l")
+                box.attr("graph", **{"class": "k8s-zone" + (" k8s-down" if down else "")})
+                for group in graph.groups:
+                    if group.zone == zone and group.kind != "addons":
+                        by_name[_pool(group)].items.append(self.machine(box, group))
+        for group in graph.groups:
+            if group.kind != "addons" and _pool(group) != ETCD and group.zone not in zoned:
+                by_name[_pool(group)].items.append(self.machine(self.dot, group))
+        # Add-ons call the first API server through a Service, not the endpoint: beside
+        # the endpoint, above it, nearest to the first API server.
+        entry.items.extend(self.machine(self.dot, g) for g in addons)
+        if etcd_groups:
+            with self.dot.subgraph(name=f"cluster_{ETCD_POOL}") as pool:
+                _fill, border = GROUP_STYLE["etcd-host"]
+                pool.attr(label="", id=f"g-{ETCD_POOL}", style="rounded", color=border,
+                          penwidth="1", margin="8")
+                pool.attr("graph", **{"class": "k8s-group k8s-group--etcd-pool"})
+                etcd.items.extend(self.machine(pool, g) for g in etcd_groups)
+        entry.items.extend(self.loose(n) for n in graph.free)
+        if self.legend:
+            key = self.key()
+            if key is not None:
+                callers.items.append(key)
+        return [c for c in (callers, entry, control, etcd) if c.items]
+
+    def key(self) -> _Item | None:
+        """The legend: what the line and box styles of this figure mean (only those
+        it uses), below the callers."""
+        graph, _ = self.graph, self._
+        nodes = [n for g in graph.groups for n in g.nodes] + graph.free + graph.clients
+        entries: list[tuple[str, dict[str, str]]] = []
+        plain = {"shape": "plaintext", "fontsize": "10"}
+        if any(e.kind != "peer" for e in graph.edges):
+            entries.append((_(LEGEND_CALLS), plain))
+        if any(e.kind == "peer" for e in graph.edges):
+            entries.append((_(LEGEND_PEERS), plain))
+        if any(n.standby for n in nodes):
+            fill, border = PALETTE["control-plane"]
+            entries.append((_(LEGEND_STANDBY), {
+                "style": "rounded,filled,dashed", "fillcolor": fill, "color": border,
+                "fontsize": "10", "class": "k8s-comp k8s-comp--control-plane k8s-standby"}))
+        if any(g.kind == "collapsed" for g in graph.groups):
+            fill, border = PALETTE["collapsed"]
+            entries.append((_(LEGEND_FOLDED), {
+                "style": "rounded,filled,dashed", "fillcolor": fill, "color": border,
+                "fontsize": "10", "class": "k8s-comp k8s-comp--collapsed"}))
+        if self.down:
+            entries.append((_(LEGEND_DOWN), {
+                "style": "rounded,filled,dotted", "fillcolor": DOWN[0], "color": DOWN[1],
+                "fontsize": "10", "class": "k8s-comp k8s-down"}))
+        if graph.zones:
+            entries.append((_(LEGEND_ZONE), {
+                "style": "dashed", "color": ZONE, "fontsize": "10", "class": "k8s-zone-key"}))
+        if not entries:
+            return None
+        ids = [f"{LEGEND}_{index}" for index in range(len(entries))]
+        with self.dot.subgraph(name=f"cluster_{LEGEND}") as sub:
+            sub.attr(label=_text(_("Legend")), id=f"g-{LEGEND}", style="rounded",
+                     color=PALETTE["collapsed"][1], penwidth="0.8", fontsize="11",
+                     margin="8")
+            sub.attr("graph", **{"class": "k8s-legend"})
+            with sub.subgraph(name=f"row_{LEGEND}") as line:
                 line.attr(rank="same")
-                for node in row:
-                    line.node(node.id, **_node_attrs(node))
-            for left, right in pairwise(row):
-                sub.edge(left.id, right.id, style="invis")
-            if index:
-                # Invisible edges stack the rows; they carry no meaning.
-                sub.edge(layout[index - 1][0].id, row[0].id, style="invis", weight="5")
-        return layout[0][0].id, layout[-1][0].id, layout
+                for node_id, (text, attrs) in zip(ids, entries, strict=True):
+                    classes = attrs.pop("class", "k8s-legend-text")
+                    line.node(node_id, label=_text(text), id=f"n-{node_id}",
+                              **{"class": f"{classes} k8s-legend-entry"}, **attrs)
+            ordered = ids[::-1] if self.layout == LAYOUTS[0] else ids
+            for left, right in pairwise(ordered):
+                sub.edge(left, right, style="invis")
+        return _Item([ids])
+
+    def skeleton(self, columns: list[_Column]) -> None:
+        """Give every node its level and pin the levels: one rank per level, each after
+        the one before; keep each column's items in reading order."""
+        level = 0
+        ranks: list[list[str]] = []
+        for column in columns:
+            column.start = level
+            ranks.extend([] for _ in range(column.height))
+            for item in column.items:
+                for index, row in enumerate(item.rows):
+                    self.level.update(dict.fromkeys(row, level + index))
+                    ranks[level + index].append(row[0])
+            level += column.height
+        for index, members in enumerate(ranks):
+            with self.dot.subgraph(name=f"rank_{index}") as same:
+                same.attr(rank="same")
+                for node_id in members:
+                    same.node(node_id)
+        for before, after in pairwise(ranks):
+            self.dot.edge(before[0], after[0], style="invis")
+
+    # -- edges --------------------------------------------------------------------------
+    def _label(self, attrs: dict[str, str], kind: str, label: str) -> None:
+        """Each port is written on the first arrow of its kind of conversation only."""
+        if label and (kind, label) not in self.labelled:
+            self.labelled.add((kind, label))
+            attrs["label"] = label
+
+    def _attrs(self, kind: str, ends: tuple[str, str], broken: bool = False
+               ) -> dict[str, str]:
+        colour = DOWN[1] if broken else EDGE_COLOUR[kind]
+        classes = [f"k8s-edge k8s-edge--{kind}", *(f"k8s-end-{_token(e)}" for e in ends)]
+        attrs = {"color": colour, "class": " ".join(classes), "fontsize": "10",
+                 "fontcolor": colour, "penwidth": "1.3", "arrowsize": "0.7"}
+        if broken:
+            # A conversation that cannot happen: one end is down.
+            attrs["class"] += " k8s-edge--broken"
+            attrs["style"] = "dotted"
+        return attrs
+
+    def draw(self, tail: str, head: str, attrs: dict[str, str]) -> None:
+        """An edge from ``tail`` to ``head``, written along the flow: an edge against
+        it is the reversed edge with its arrowhead at the tail (``dir=back``)."""
+        low, high = self.level.get(tail, 0), self.level.get(head, 0)
+        if low == high:
+            # Inside one rank: no push on the ranks, and written in the rank's order.
+            attrs["constraint"] = "false"
+            if self.place.get(tail, 0) > self.place.get(head, 0):
+                low, high = 1, 0
+        if low > high:
+            attrs["dir"] = {"none": "none", "both": "both"}.get(attrs.get("dir", ""), "back")
+            swap = {"samehead": "sametail", "sametail": "samehead"}
+            attrs = {swap.get(key, key): value for key, value in attrs.items()}
+            self.dot.edge(head, tail, **attrs)
+        else:
+            self.dot.edge(tail, head, **attrs)
+
+    def edges(self) -> None:
+        graph = self.graph
+        peers = [e for e in graph.edges if e.kind == "peer"]
+        members = list(dict.fromkeys(n for e in peers for n in (e.tail, e.head)))
+        if members:
+            # The folded members of external etcd are peers too.
+            members += [n.id for g in graph.groups if g.kind == "collapsed"
+                        and _pool(g) == ETCD for n in g.nodes]
+        pooled_done: set[str] = set()
+        into_pool = sorted((n for n in self.pooled if n.endswith("_etcd")),
+                           key=lambda n: (self.level.get(n, 0), n))
+        target = into_pool[len(into_pool) // 2] if into_pool else ""
+        for edge in graph.edges:
+            if edge.kind == "peer" and len(members) > 1:
+                continue  # drawn below, through their junction
+            attrs = self._attrs(edge.kind, (edge.tail, edge.head), edge.broken)
+            if edge.kind == "peer":
+                attrs.update(dir="both", style="dotted" if edge.broken else "dashed")
+            if edge.head in self.pooled:
+                # One arrow per API server into the box of every member.
+                if edge.tail in pooled_done:
+                    continue
+                pooled_done.add(edge.tail)
+                attrs = self._attrs(edge.kind, (edge.tail, ETCD_POOL), edge.tail in self.down)
+                attrs["lhead"] = f"cluster_{ETCD_POOL}"
+                self._label(attrs, edge.kind, edge.label)
+                self.draw(edge.tail, target, attrs)
+                continue
+            if edge.kind in BUNDLED:
+                # Arrows into the same box meet at one point of its far side instead of
+                # twisting around each other.
+                attrs["samehead"] = edge.kind
+            self._label(attrs, edge.kind, edge.label)
+            self.draw(edge.tail, edge.head, attrs)
+        if len(members) > 1:
+            self.junction(members, peers[0].label)
+
+    def junction(self, members: list[str], label: str) -> None:
+        """Every etcd member talks to every other: one dashed line from each to a point."""
+        self.level[PEERS] = max(self.level.get(m, 0) for m in members) + 1
+        colour = EDGE_COLOUR["peer"]
+        self.dot.node(PEERS, label="", shape="point", width="0.09", color=colour,
+                      fillcolor=colour, id=f"n-{PEERS}",
+                      **{"class": "k8s-junction k8s-junction--peer"})
+        for member in members:
+            down = member in self.down
+            attrs = self._attrs("peer", (member, PEERS), down)
+            attrs.update(dir="none", style="dotted" if down else "dashed")
+            self._label(attrs, "peer", label)
+            self.draw(member, PEERS, attrs)
+
+    # -- the whole figure ---------------------------------------------------------------
+    def write(self) -> Digraph:
+        dot, graph = self.dot, self.graph
+        dot.attr("graph", rankdir="LR" if self.layout == LAYOUTS[0] else "TB",
+                 newrank="true", compound="true", nodesep="0.2", ranksep="0.45",
+                 fontname=FONT, fontsize="13", bgcolor="transparent",
+                 tooltip=_text(graph.title or "Kubernetes cluster"), **{"class": "k8sarch"})
+        if graph.zones:
+            # Zones are stripes across the columns, written in the spec's order; a longer
+            # crossing minimisation shuffles them (a, c, b) for no fewer crossings.
+            dot.attr("graph", mclimit="0.1")
+        dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",
+                 height="0.36")
+        dot.attr("edge", fontname=FONT)
+        columns = self.columns()
+        self.skeleton(columns)
+        self.edges()
+        return dot
 
 
-def _edge(dot: Digraph, edge: GEdge, levels: dict[str, int], show_label: bool) -> None:
-    colour = EDGE_COLOUR[edge.kind]
-    attrs = {"color": colour, "class": f"k8s-edge k8s-edge--{edge.kind}", "fontsize": "10",
-             "fontcolor": colour, "penwidth": "1.3", "arrowsize": "0.7"}
-    if edge.label and show_label:
-        attrs["label"] = edge.label
-    if edge.kind == "peer" or levels.get(edge.tail, 0) == levels.get(edge.head, 0):
-        # Same-level edges must not push nodes apart; they follow the skeleton.
-        attrs["constraint"] = "false"
-    if edge.kind == "peer":
-        attrs.update(dir="both", style="dashed")
-    elif levels.get(edge.tail, 0) > levels.get(edge.head, 0):
-        # dot routes edges downwards; an upward call is drawn as the reversed edge with
-        # its arrowhead at the tail, which still points at the callee.
-        dot.edge(edge.head, edge.tail, dir="back", **attrs)
-        return
-    dot.edge(edge.tail, edge.head, **attrs)
-
-
-def to_dot(graph: Graph, *, dpi: int | None = None) -> str:
+def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
+           legend: bool = True, layout: str = LAYOUTS[0]) -> str:
     """DOT for the screen (transparent, resolution-free), or with ``dpi`` for raster and
-    print output (white background)."""
-    source = str(_build(graph).source)
+    print output (white background). ``_`` translates the legend (English without it)."""
+    writer = _Writer(graph, _ or Translator("en"), legend, layout)
+    source = str(writer.write().source)
     return print_variant(source, dpi) if dpi else source
 
 
@@ -183,51 +480,3 @@ def print_variant(source: str, dpi: int) -> str:
     first = next(i for i, line in enumerate(lines) if line.startswith("\tgraph ["))
     extra = attr_list(kwargs={"dpi": str(dpi), "bgcolor": "white"})
     return "\n".join([*lines[:first + 1], f"\tgraph{extra}", *lines[first + 1:]])
-
-
-def _build(graph: Graph) -> Digraph:
-    dot = _Digraph("k8sarch", strict=False)
-    dot.attr("graph", rankdir="LR", newrank="true", compound="true", nodesep="0.2",
-             ranksep="0.45", fontname=FONT, fontsize="13", bgcolor="transparent",
-             tooltip=_text(graph.title or "Kubernetes cluster"), **{"class": "k8sarch"})
-    dot.attr("node", shape="box", fontname=FONT, fontsize="11", margin="0.1,0.04",
-             height="0.36")
-    dot.attr("edge", fontname=FONT)
-    drawn = {g.id: _group(dot, g, graph.linked_machines) for g in graph.groups}
-    entry_nodes = graph.clients + graph.free
-    with dot.subgraph(name="entry") as entry:
-        entry.attr(rank="same")
-        for node in entry_nodes:
-            entry.node(node.id, **_node_attrs(node))
-    entry_anchor = [n.id for n in graph.free or graph.clients][:1]
-    # The skeleton: each band sits after the previous one, the entry (load balancer,
-    # clients) between the control plane and the workers. The same walk records each
-    # node's level along the flow, which orients the real edges.
-    levels: dict[str, int] = {}
-    level = 0
-    previous: list[str] = []
-    for index, band in enumerate([*graph.bands, None]):
-        if index == graph.entry_at and entry_anchor:
-            for bottom in previous:
-                dot.edge(bottom, entry_anchor[0], style="invis")
-            previous = entry_anchor
-            levels.update(dict.fromkeys((n.id for n in entry_nodes), level))
-            level += 1
-        if band is None:
-            break
-        height = 1
-        for gid in band:
-            top, _bottom, layout = drawn[gid]
-            for bottom in previous:
-                dot.edge(bottom, top, style="invis")
-            for row_index, row in enumerate(layout):
-                levels.update(dict.fromkeys((n.id for n in row), level + row_index))
-            height = max(height, len(layout))
-        if band:
-            previous = [drawn[gid][1] for gid in band]
-        level += height
-    first_peer = next((e for e in graph.edges if e.kind == "peer"), None)
-    for edge in graph.edges:
-        # One port label for the whole etcd mesh is enough; more only clutters.
-        _edge(dot, edge, levels, edge.kind != "peer" or edge is first_peer)
-    return dot

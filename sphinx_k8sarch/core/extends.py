@@ -31,17 +31,21 @@ class Step:
 
     #: Components that appear for the first time, in the cluster or in one of its pools.
     added: frozenset[str]
-    #: Pools (``control-plane``, ``workers``) that gained machines.
+    #: Pools that gained machines: ``control-plane``, or a worker pool's machine prefix
+    #: (``worker`` for the unnamed pool, else the pool's name).
     grown: frozenset[str]
 
 
 def difference(base: Cluster, cluster: Cluster) -> Step:
     added = set(cluster.all_components()) - set(base.all_components())
     added |= {c for c in cluster.control_plane.components if not base.control_plane.has(c)}
-    added |= {c for c in cluster.workers.components if not base.workers.has(c)}
+    old = {p.prefix: p for p in base.pools}
     grown = set()
+    for pool in cluster.pools:
+        before = old.get(pool.prefix)
+        added |= {c for c in pool.components if before is None or not before.has(c)}
+        if pool.count > (before.count if before else 0):
+            grown.add(pool.prefix)
     if cluster.control_plane.count > base.control_plane.count:
         grown.add("control-plane")
-    if cluster.workers.count > base.workers.count:
-        grown.add("workers")
     return Step(frozenset(added), frozenset(grown))

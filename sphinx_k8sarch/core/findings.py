@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import failures
 from .diagnostics import Collector, Diagnostic, Subtype
+from .failures import etcd_members
 from .i18n import N_, Translator
 from .model import Cluster, failures_tolerated, quorum
-from .vocabulary import ETCD_ADVISED_MAX, HA_MINIMUM, EtcdTopology
+from .vocabulary import ETCD_ADVISED_MAX, HA_MINIMUM, LB_ON_NODES, EtcdTopology
 
 
 def ha_findings(cluster: Cluster) -> list[Diagnostic]:
@@ -46,7 +49,30 @@ def ha_findings(cluster: Cluster) -> list[Diagnostic]:
             Subtype.HA_LB,
             f"{cluster.apiservers} API servers but no load balancer: clients and nodes would "
             "depend on one of them; set load-balancer (haproxy, keepalived, kube-vip, cloud)")
+    if cluster.zones:
+        _zone_findings(cluster, lambda message: add("zones", Subtype.HA_ZONE, message))
     return sorted(found.diagnostics)
+
+
+def _zone_findings(cluster: Cluster, add: Callable[[str], None]) -> None:
+    """``ha-zone``: the control plane in one zone, or a zone whose loss loses quorum."""
+    cp = [f"cp-{i}" for i in range(1, cluster.control_plane.count + 1)]
+    cp_zones = {cluster.zone_of(m) for m in cp}
+    if len(cp) >= 2 and len(cp_zones) == 1 and "" not in cp_zones:
+        add(f"every control-plane node is in zone {cp_zones.pop()!r}: losing that zone takes "
+            "the whole control plane down; spread it over three zones")
+        return
+    members = etcd_members(cluster)
+    if len(members) < HA_MINIMUM:
+        return  # a single machine's loss already loses quorum (ha-single, ha-quorum)
+    need = quorum(len(members))
+    for zone, machines in cluster.zones:
+        inside = sum(m in machines for m in members)
+        if len(members) - inside < need:
+            add(f"losing zone {zone!r} loses etcd quorum: it holds {inside} of the "
+                f"{len(members)} members and a write needs {need}; spread them over three "
+                "zones so that no zone holds a majority")
+            return
 
 
 @dataclass(frozen=True)
@@ -129,6 +155,13 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
     nodes = _.n("{n} control-plane node", "{n} control-plane nodes", cp).format(n=cp)
     if api == 0:
         lines.append(_("Control plane: {nodes}, no API server yet").format(nodes=nodes))
+    elif cluster.lb_on_nodes is not None:
+        # No separate machine; the virtual IP still needs the nodes that can hold it.
+        lines.append(_("Control plane: {nodes}; {api} active behind a virtual IP ({lb}) that "
+                       "one control-plane node holds at a time: no separate load-balancer "
+                       "machine").format(
+            nodes=nodes, lb=" + ".join(LB_ON_NODES[cluster.lb_on_nodes.type]),
+            api=_.n("{n} API server", "{n} API servers", api).format(n=api)))
     elif cluster.has_lb and cluster.load_balancer == "keepalived":
         # keepalived gives a virtual IP; it does not balance.
         lines.append(_("Control plane: {nodes}; {api} active, reached through a virtual IP "
@@ -149,5 +182,17 @@ def summary(cluster: Cluster, _: Translator) -> list[str]:
                        "{standby} on standby; the leaders drawn are one possible state").format(
             names=_(" and ").join(leaders), standby=cp - 1))
     workers = cluster.workers.count
-    lines.append(_.n("Workers: {n} node", "Workers: {n} nodes", workers).format(n=workers))
+    line = _.n("Workers: {n} node", "Workers: {n} nodes", workers).format(n=workers)
+    named = [p for p in cluster.pools if p.name]
+    if named:
+        line = _("{workers} in {n} pools: {pools}").format(
+            workers=line, n=len(named),
+            pools=", ".join(f"{p.name} ({p.count})" for p in named))
+    lines.append(line)
+    if cluster.zones:
+        lines.append(_.n("Zone: {zones}", "Zones: {zones}", len(cluster.zones)).format(
+            zones="; ".join(f"{zone} ({failures.shortened(list(map(cluster.name_of, machines)), _) or '—'})"
+                            for zone, machines in cluster.zones)))
+    # What is down, and what follows from it.
+    lines.extend(failures.lines(failures.verdict(cluster), cluster, _))
     return lines

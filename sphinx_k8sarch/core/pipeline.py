@@ -11,7 +11,7 @@ returns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .diagnostics import Diagnostic, Severity, Subtype, describe_value, has_errors
@@ -39,19 +39,23 @@ def decode(data: bytes) -> tuple[str | None, Diagnostic | None]:
 
 
 def parse(text: str, title: str = "", base: dict[str, Any] | None = None,
-          fmt: str = "spec", counts: Mapping[str, int] | None = None
+          fmt: str = "spec", counts: Mapping[str, int] | None = None,
+          failures: Sequence[str] = (), load_balancer: Any = None
           ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
     """Parse spec text. With ``base`` (the raw data of an earlier spec) the text only
     states the differences: mappings merge key by key, everything else replaces.
 
     ``fmt`` other than "spec" reads kind, kubeadm and k3d files too ("auto" tells them
     apart by ``apiVersion`` and ``kind``); ``counts`` gives the node counts that kubeadm
-    files do not hold. Diagnostics of imported files point at lines of the file.
+    files do not hold; ``failures`` adds to the spec's ``failures:`` (a directive option,
+    the command line: their diagnostics are at line 0); ``load_balancer`` is the option's
+    value for kubectl lists, which do not name it. Diagnostics of imported files point at
+    lines of the file.
 
     Returns the cluster (None on errors), the diagnostics sorted by line, and the raw
     merged data so that a later spec can extend this one.
     """
-    loaded, _used, diagnostics = convert(text, fmt, counts)
+    loaded, _used, diagnostics = convert(text, fmt, counts, load_balancer)
     if loaded is None:
         return None, diagnostics, None
     data = loaded.data
@@ -64,7 +68,7 @@ def parse(text: str, title: str = "", base: dict[str, Any] | None = None,
         return None, sorted(diagnostics), None
     if base is not None:
         data = merge(base, data)
-    cluster, more = validate(data, loaded, title)
+    cluster, more = validate(data, loaded, title, failures)
     diagnostics = sorted(diagnostics + more)
     if has_errors(diagnostics):
         return None, diagnostics, None
@@ -72,11 +76,12 @@ def parse(text: str, title: str = "", base: dict[str, Any] | None = None,
 
 
 def analyse(text: str, title: str = "", base: dict[str, Any] | None = None,
-            fmt: str = "spec", counts: Mapping[str, int] | None = None
+            fmt: str = "spec", counts: Mapping[str, int] | None = None,
+            failures: Sequence[str] = (), load_balancer: Any = None
             ) -> tuple[Cluster | None, list[Diagnostic], dict[str, Any] | None]:
     """:func:`parse` plus the HA findings of a valid cluster, all sorted by line: what
     every front end (directive, CLI) reports."""
-    cluster, diagnostics, data = parse(text, title, base, fmt, counts)
+    cluster, diagnostics, data = parse(text, title, base, fmt, counts, failures, load_balancer)
     if cluster is not None:
         diagnostics = sorted(diagnostics + ha_findings(cluster))
     return cluster, diagnostics, data

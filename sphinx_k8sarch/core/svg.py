@@ -71,7 +71,8 @@ def safe_href(href: str) -> bool:
 def inline_svg(data: bytes, prefix: str, title: str, description: str,
                link: Callable[[str], str | None]) -> str:
     """Return an ``<svg>`` element ready to inline: ids prefixed, no scripts or event
-    handlers, ``role="img"`` with a title and a description, component links mapped
+    handlers, a title and a description, ``role="img"`` (``role="group"`` when it holds
+    links, the drawing around them hidden from screen readers), component links mapped
     through ``link`` (a component name → URL, or None to drop the link)."""
     root = ET.fromstring(_NOT_XML_BYTES.sub(_REPLACEMENT.encode(), data))
     if root.tag != f"{_S}svg":
@@ -88,10 +89,19 @@ def inline_svg(data: bytes, prefix: str, title: str, description: str,
                 root.set(attr, str(round(points * 4 / 3)))
             except (ValueError, OverflowError):  # "xpt", "nanpt", "1e999pt": no size
                 del root.attrib[attr]
-    root.set("role", "img")
     root.set("class", "k8sarch-svg")
     root.set("aria-labelledby", f"{prefix}-title {prefix}-desc")
     _clean(root, prefix, link)
+    # An image cannot hold links (assistive technology would not reach them): with links
+    # the figure is a group whose links are its only content for a screen reader; the
+    # drawing around them is hidden from it, the description says what it shows.
+    links = root.find(f".//{_S}a") is not None
+    root.set("role", "group" if links else "img")
+    if links:
+        for group in root.iter(f"{_S}g"):
+            if _classes(group) & {"edge", "cluster", "node"} and group.find(
+                    f".//{_S}a") is None:
+                group.set("aria-hidden", "true")
     title_el = ET.Element(f"{_S}title", {"id": f"{prefix}-title"})
     title_el.text = xml_text(title)
     desc_el = ET.Element(f"{_S}desc", {"id": f"{prefix}-desc"})

@@ -39,14 +39,27 @@ CONTROL_PLANE_DEFAULT = (
     "kube-proxy",
 )
 WORKER_DEFAULT = ("kubelet", "container-runtime", "kube-proxy")
-#: Cluster add-ons the spec can draw.
-ADDONS = ("coredns", "cni")
+#: The add-ons every imported cluster has: kubeadm and k3s install CoreDNS, and no cluster
+#: is ready without a CNI plugin. ``addons:`` takes any add-on of the catalog.
+CLUSTER_ADDONS = ("coredns", "cni")
+#: Network plugins that ``addons:`` may name in place of ``cni`` (``addons: [calico]``):
+#: the figure then names the plugin. Each name, and the others people write for it.
+CNI_PLUGINS = {"calico": "calico", "cilium": "cilium", "flannel": "flannel",
+               "kindnet": "kindnet", "kindnetd": "kindnet", "weave": "weave",
+               "weave-net": "weave", "antrea": "antrea"}
 #: Container runtimes (the kubelet needs a CRI runtime; dockershim went in 1.24).
 RUNTIMES = ("containerd", "cri-o")
 #: Names that also choose the runtime flavour shown in the diagram.
 RUNTIME_FLAVOURS = {"containerd": "containerd", "cri-o": "cri-o", "crio": "cri-o"}
 #: Load balancer kinds with a known meaning; anything else is kept as a free label.
 LB_KINDS = ("none", "haproxy", "keepalived", "kube-vip", "cloud")
+#: ``load-balancer: {type: ..., on: control-plane}``: load balancers that run on the
+#: control-plane nodes, and the components each draws there.
+LB_ON_NODES = {"kube-vip": ("kube-vip",), "keepalived-haproxy": ("keepalived", "haproxy")}
+LB_KEYS = ("type", "on")
+#: The port of the virtual IP: kube-vip answers on the API server's own port; HAProxy beside
+#: an API server must listen on another (kubeadm's guide uses 8443).
+LB_ON_NODES_PORT = {"kube-vip": "6443", "keepalived-haproxy": "8443"}
 #: Where clients are drawn when the spec says nothing.
 CLIENTS_DEFAULT = ("kubectl",)
 #: What an external etcd host runs: kubeadm's recipe for an external etcd cluster starts
@@ -76,17 +89,27 @@ MAX_LINK = 2000
 SPEC_KEYS = (
     Key("title", None, "the title, when the directive has no argument (spec files, CLI)"),
     Key("control-plane", 1, "a count ({low}–{high}), or ``{{count: N, components: [...]}}``"),
-    Key("workers", 0, "a count ({low}–{high}), or ``{{count: N, components: [...]}}``"),
+    Key("workers", 0, "a count ({low}–{high}), ``{{count: N, components: [...]}}``, or a "
+        "list of pools ``- {{name: gpu, count: 2, components: [...]}}``"),
     Key("etcd", EtcdTopology.STACKED.value,
         "``stacked``, ``external``, or ``{{topology: external, members: N}}`` ({low}–{high})"),
-    Key("load-balancer", "none", "{lb_kinds}, or a label"),
+    Key("load-balancer", "none", "{lb_kinds}, a label, or ``{{type: kube-vip, on: "
+        "control-plane}}`` (also ``keepalived-haproxy``)"),
     Key("clients", list(CLIENTS_DEFAULT), "components outside the cluster"),
     Key("runtime", RUNTIMES[0], "{runtimes}"),
-    Key("addons", [], "``[coredns, cni]`` or a part of it"),
+    Key("addons", [], "add-ons of the catalog, such as ``[coredns, cni, metrics-server]``"),
+    Key("components", None, "the project's own components: ``name``, ``label``, "
+        "``runs-on``, ``talks-to``, ``description``"),
     Key("kubernetes-version", f"{KUBERNETES_CURRENT[0]}.{KUBERNETES_CURRENT[1]}",
         "a Kubernetes release such as ``1.32`` or ``v1.32.4``; what the kubelet of a "
         "control-plane node talks to depends on it"),
     Key("distribution", DISTRIBUTIONS[0], "{distributions}: how the cluster is built"),
+    Key("names", None, "real names of machines as drawn: ``{{cp-1: ip-10-0-1-17, ...}}``; "
+        "``zones`` and ``failures`` accept them too"),
+    Key("zones", None, "failure domains: a list of zone names (machines are spread over them "
+        "in turn) or ``{{zone: [machine, ...]}}``"),
+    Key("failures", None, "what is down: machine names as drawn (``cp-2``), "
+        "``load-balancer`` or a zone"),
     Key("datastore", None,
         "where the state is kept when no etcd is drawn, e.g. ``SQLite`` (k3s)"),
     Key("links", None,
@@ -97,13 +120,30 @@ KEYS = tuple(key.name for key in SPEC_KEYS)
 DEFAULTS: dict[str, Any] = {key.name: key.default for key in SPEC_KEYS
                             if key.default is not None}
 POOL_KEYS = ("count", "components")
+#: A pool in the list form of ``workers`` also has a name.
+NAMED_POOL_KEYS = ("name", "count", "components")
+#: Pool names, from which machine names are made (``gpu`` → ``gpu-1``); ``cp`` and ``etcd``
+#: name the control plane's and external etcd's machines already.
+POOL_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+POOL_NAME_MAX = 30
+RESERVED_POOL_NAMES = ("cp", "etcd")
+#: The project's own components (``components:``).
+OWN_KEYS = ("name", "label", "runs-on", "talks-to", "description")
+OWN_NAME = POOL_NAME
+OWN_NAME_MAX = 40
+#: Where an own component runs, besides a pool's name.
+RUNS_ON = ("control-plane", "workers", "addons", "outside")
+#: ``talks-to`` entries: a name, with ``:port`` optionally.
+TALKS_TO = re.compile(r"^([A-Za-z0-9_. -]+?)(?::([0-9]{1,5}))?$")
+#: Longest description of an own component, per language.
+DESCRIPTION_MAX = 1000
 ETCD_KEYS = ("topology", "members", "components")
 #: ``kubernetes-version``: ``1.33``, ``v1.33`` or ``v1.33.2`` (a patch or pre-release part
 #: is accepted and ignored).
 KUBERNETES_VERSION = re.compile(
     r"^v?(1)\.([0-9]{1,3})(?:\.[0-9]{1,4})?(?:[-+][0-9A-Za-z.+-]*)?$")
-#: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3.
-MACHINE = re.compile(r"^(cp|worker|etcd)-([1-9][0-9]{0,5})$")
+#: Machines are named like the diagram draws them: cp-1, worker-2, etcd-3, gpu-1 (a pool).
+MACHINE = re.compile(r"^([a-z][a-z0-9]*(?:-[a-z0-9]+)*?)-([1-9][0-9]{0,5})$")
 
 
 def key_takes(key: Key) -> str:
@@ -153,9 +193,9 @@ def link_target(target: str) -> tuple[str, str]:
 # -- input -----------------------------------------------------------------------------------
 
 #: Input formats: ``auto`` tells them apart by ``apiVersion`` and ``kind``.
-FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d", "capi")
+FORMATS = ("auto", "spec", "kind", "kubeadm", "k3d", "capi", "kubectl")
 #: A directive argument with one of these suffixes (and no spaces) names a spec file.
-SPEC_SUFFIXES = (".yaml", ".yml")
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 #: Limits of the YAML reader (alias bombs, deep nesting, huge texts). Python refuses to
 #: turn integers of more than 4300 digits into text, and a hex or sexagesimal literal gets
@@ -164,6 +204,12 @@ MAX_NODES = 5_000
 MAX_DEPTH = 20
 MAX_TEXT = 200_000
 MAX_NUMBER = 200
+#: What ``kubectl get nodes,pods -A`` saves is machine-written and grows with the cluster:
+#: in JSON it is read by the json module, which has no aliases to expand, up to this many
+#: characters; in YAML (``-o yaml``), whose reader is slower, up to these limits.
+MAX_JSON_TEXT = 64_000_000
+MAX_LIST_TEXT = 1_000_000
+MAX_LIST_NODES = 100_000
 
 # -- HA advice -------------------------------------------------------------------------------
 
@@ -178,6 +224,22 @@ ETCD_ADVISED_MAX = 7
 #: so that 5 control-plane nodes and 50 workers stay as legible as 3 + 3.
 COLLAPSE_ABOVE = 4
 SHOWN = 3
+#: ``failures:`` names machines, a zone, or the load balancer by this word.
+LB_FAILURE = "load-balancer"
+#: Zone names: as Kubernetes' topology.kubernetes.io/zone values usually are.
+ZONE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+#: ``names:``: a machine's real name is at most a DNS subdomain long (a Node's name); the
+#: figure shortens longer ones than NAME_DRAWN in the middle, the text keeps them whole.
+NAME_MAX = 253
+NAME_DRAWN = 24
+#: Defaults behind the failure verdicts: kube-scheduler's and kube-controller-manager's
+#: --leader-elect-lease-duration, and the toleration of node.kubernetes.io/unreachable
+#: that Pods get by default (seconds).
+LEASE_DURATION = 15
+UNREACHABLE_TOLERATION = 300
+
+#: The port of the ``kubernetes`` Service through which Pods reach the API servers.
+SERVICE_PORT = "443"
 #: Languages of generated text.
 LANGUAGES = ("en", "es")
 #: Layouts of the component descriptions under a diagram.
@@ -191,3 +253,6 @@ RENDER_TIMEOUT = 30.0
 RENDER_FORMATS = ("svg", "png", "pdf")
 #: Resolution of raster output (LaTeX PNG figures, ``k8sarch render -o x.png``).
 RASTER_DPI = 300
+#: How a figure is laid out: columns along the flow of a request (fits a text column up
+#: to 5 control-plane nodes), or the same bands as rows (for wide pages).
+LAYOUTS = ("left-to-right", "top-down")

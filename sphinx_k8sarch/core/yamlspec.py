@@ -8,6 +8,7 @@ would explode, so it is bounded here by a node budget and a depth limit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from typing import Any
 
 import yaml
@@ -53,10 +54,44 @@ class _SpecLoader(yaml.SafeLoader):
         # Flattening puts the merged pairs (<<) before the mapping's own ones and deletes
         # the merge keys; remember which keys were the mapping's own, so that _convert can
         # tell an override of a merged key (allowed) from a real duplicate key.
-        if id(node) not in self.own_keys:
-            self.own_keys[id(node)] = {id(key) for key, _value in node.value
-                                       if key.tag != _MERGE}
-        super().flatten_mapping(node)
+        if id(node) in self.own_keys:
+            return  # flattened already: an alias of it, merged again
+        self.own_keys[id(node)] = {id(key) for key, _value in node.value
+                                   if key.tag != _MERGE}
+        # Written here rather than inherited: PyYAML before 6.0.4 copied a merged pair
+        # once per path that reaches it, so merge keys nested nine deep, each merging the
+        # previous nine times, took a minute of CPU before our size budget could refuse
+        # them. The same key node reached again through an alias is merged once.
+        merged: list[tuple[yaml.Node, yaml.Node]] = []
+        seen: set[int] = set()
+        own: list[tuple[yaml.Node, yaml.Node]] = []
+        for key, value in node.value:
+            if key.tag != _MERGE:
+                if key.tag == "tag:yaml.org,2002:value":
+                    key.tag = "tag:yaml.org,2002:str"
+                own.append((key, value))
+                continue
+            if isinstance(value, yaml.MappingNode):
+                sources = [value]
+            elif isinstance(value, yaml.SequenceNode):
+                sources = value.value
+            else:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"expected a mapping or list of mappings for merging, but found "
+                    f"{value.id}", value.start_mark)
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"expected a mapping for merging, but found {source.id}",
+                        source.start_mark)
+                self.flatten_mapping(source)
+                for pair in source.value:
+                    if id(pair[0]) not in seen:
+                        seen.add(id(pair[0]))
+                        merged.append(pair)
+        node.value = merged + own
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # PyYAML composes recursively, a few Python frames per level: a thousand nested
@@ -119,20 +154,22 @@ def load(text: str) -> tuple[Loaded | None, list[Diagnostic]]:
     return (documents[0] if documents else Loaded()), diagnostics
 
 
-def load_all(text: str) -> tuple[list[Loaded] | None, list[Diagnostic]]:
+def load_all(text: str, max_text: int = MAX_TEXT, max_nodes: int = MAX_NODES
+             ) -> tuple[list[Loaded] | None, list[Diagnostic]]:
     """Parse a stream of ``---``-separated documents (kubeadm writes several in one file).
 
     Empty documents are kept (their data is None); the node budget is shared by the whole
-    stream.
+    stream. A kubectl list may be larger than a spec (``max_text``, ``max_nodes``).
     """
-    return _load(text, single=False)
+    return _load(text, single=False, max_text=max_text, max_nodes=max_nodes)
 
 
-def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic]]:
-    if len(text) > MAX_TEXT:
+def _load(text: str, single: bool, max_text: int = MAX_TEXT, max_nodes: int = MAX_NODES
+          ) -> tuple[list[Loaded] | None, list[Diagnostic]]:
+    if len(text) > max_text:
         return None, [
             Diagnostic(1, Severity.ERROR, Subtype.SIZE,
-                       f"spec is {len(text)} characters long; the limit is {MAX_TEXT}")
+                       f"spec is {len(text)} characters long; the limit is {max_text}")
         ]
     roots: list[yaml.Node] = []
     loader: _SpecLoader | None = None
@@ -166,11 +203,19 @@ def _load(text: str, single: bool) -> tuple[list[Loaded] | None, list[Diagnostic
             Diagnostic(_problem_line(exc, text), Severity.ERROR, Subtype.YAML,
                        f"YAML syntax error: {_problem(exc, text)}")
         ]
+    except (ValueError, OverflowError):
+        # PyYAML's scanner hands an escape such as "\U80000000" to chr() unchecked.
+        line = loader.line + 1 if loader is not None else 1
+        return None, [
+            Diagnostic(line, Severity.ERROR, Subtype.YAML,
+                       "YAML syntax error: a \\U escape in a double-quoted string is beyond "
+                       "the last Unicode character (U+10FFFF)")
+        ]
     finally:
         if loader is not None:
             loader.dispose()
     diagnostics: list[Diagnostic] = []
-    budget = [MAX_NODES]
+    budget = [max_nodes, max_nodes]  # what is left, and the limit (for the message)
     documents: list[Loaded] = []
     for root in roots:
         loaded = Loaded()
@@ -195,6 +240,9 @@ def _build(loader: _SpecLoader, root: yaml.Node, text: str, budget: list[int],
     return None
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _convert(
     loader: _SpecLoader,
     node: yaml.Node,
@@ -209,7 +257,7 @@ def _convert(
     if budget[0] < 0:
         # An alias points back at its anchor; blame the key being expanded instead.
         line = loaded.lines.get(path[:1], line)
-        raise _TooBigError(line, f"spec expands to more than {MAX_NODES} values "
+        raise _TooBigError(line, f"spec expands to more than {budget[1]} values "
                             "(a YAML alias bomb?); write it out plainly")
     if depth > MAX_DEPTH:
         raise _too_deep(line)
@@ -258,6 +306,14 @@ def _convert(
     if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_NUMBER:
         raise _TooBigError(line, f"a number written with {len(node.value)} characters is too "
                            "long to be a count")
+    surrogate = _SURROGATE.search(node.value)
+    if surrogate is not None:
+        # Only an escape can put one here (the reader refuses them in the text); no page,
+        # SVG or terminal can encode it.
+        raise yaml.constructor.ConstructorError(
+            None, None, f"the escape \\u{ord(surrogate.group()):04X} is half of a UTF-16 "
+            "pair, not a character; write the character itself or its \\U escape",
+            node.start_mark)
     try:
         return loader.construct_object(node, deep=True)
     except yaml.YAMLError:

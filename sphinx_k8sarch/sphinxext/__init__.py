@@ -42,6 +42,8 @@ def _add_static(app: Sphinx) -> None:
     if app.builder.format == "html":
         app.config.html_static_path.append(str(STATIC))
         app.add_css_file("k8sarch.css")
+        # Highlighting and the full-screen view; the figure works without it.
+        app.add_js_file("k8sarch.js", loading_method="defer")
 
 
 def setup_extension(app: Sphinx) -> None:

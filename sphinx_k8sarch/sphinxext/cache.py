@@ -36,6 +36,7 @@ from ..core.render import (
     key_for,
     source_digest,
 )
+from ..core.vocabulary import RASTER_DPI
 from .config import get_config
 from .nodes import k8sarch_diagram
 from .warnings_ import warn
@@ -51,7 +52,7 @@ RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")")
 
 
 def render_format(builder: Builder) -> tuple[str, int | None] | None:
-    """(format, dpi for raster output) of the renders ``builder`` writes, None for the
+    """(format, dpi for raster output) of the figures ``builder`` writes, None for the
     builders that show the text description instead."""
     if builder.format == "html":
         return "svg", None
@@ -59,6 +60,17 @@ def render_format(builder: Builder) -> tuple[str, int | None] | None:
         cfg = get_config(builder.env)
         return ("pdf", None) if cfg.renders_pdf else ("png", cfg.latex_dpi)
     return None
+
+
+def render_formats(builder: Builder) -> list[tuple[str, int | None]]:
+    """Every render ``builder`` writes per diagram: the figure's, then the PNG linked for
+    download (HTML with ``k8sarch_download_png``)."""
+    wanted = render_format(builder)
+    if wanted is None:
+        return []
+    if builder.format == "html" and get_config(builder.env).download_png:
+        return [wanted, ("png", RASTER_DPI)]
+    return [wanted]
 
 
 # -- rendering ahead of the writers ---------------------------------------------------------
@@ -90,12 +102,9 @@ def _submit(app: Sphinx, jobs: list[tuple[str, str]]) -> bool:
 def queue_renders(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: start rendering the document's diagrams (or, in a ``-j`` reader
     process, pass them on to the main process with the environment)."""
-    wanted = render_format(app.builder)
-    if wanted is None:
-        return
-    fmt, dpi = wanted
+    wanted = render_formats(app.builder)
     jobs = [(fmt, print_variant(node["dot"], dpi) if dpi else node["dot"])
-            for node in doctree.findall(k8sarch_diagram)]
+            for node in doctree.findall(k8sarch_diagram) for fmt, dpi in wanted]
     if jobs and not _submit(app, jobs):
         app.env.__dict__.setdefault(ENV_JOBS, []).extend(jobs)
 
@@ -179,7 +188,7 @@ def _sources(env: BuildEnvironment) -> dict[str, list[str]]:
 
 class RenderSources(EnvironmentCollector):
     """Records, for every document, the digests of the DOT its diagrams render: the screen
-    DOT, and the print DOT derived from it when LaTeX is written."""
+    DOT, and the print DOT derived from it (LaTeX, PNG downloads)."""
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         _sources(env).pop(docname, None)
@@ -194,9 +203,10 @@ class RenderSources(EnvironmentCollector):
         _submit(app, other.__dict__.pop(ENV_JOBS, []))
 
     def process_doc(self, app: Sphinx, doctree: nodes.document) -> None:
-        dpi = get_config(app.env).latex_dpi
+        # The print DOT at both resolutions: LaTeX's, and the PNG linked for download.
+        dpis = sorted({get_config(app.env).latex_dpi, RASTER_DPI})
         digests = [source_digest(source) for node in doctree.findall(k8sarch_diagram)
-                   for source in (node["dot"], print_variant(node["dot"], dpi))]
+                   for source in (node["dot"], *(print_variant(node["dot"], d) for d in dpis))]
         if digests:
             _sources(app.env)[app.env.docname] = digests
 

@@ -64,14 +64,21 @@ class _Builder:
         return _APOSTROPHE.sub("\u2019", text) if self.curly else text
 
     def headers(self, items: list[tuple[str, str]]) -> list[str]:
-        """The header row of the ``table`` style."""
-        return [self._("Component")] + [label for label, _v in fields(items[0][0], self._)]
+        """The header row of the ``table`` style (a catalog component's fields: an own
+        component may come first and has the same ones)."""
+        return [self._("Component")] + [label for label, _v in fields("etcd", self._)]
 
     def __init__(self, node: k8sarch_descriptions, curly: bool) -> None:
         self.source, self.line = node.source, node.line
         self._ = Translator(node["lang"])
         self.curly = curly
         self.notes: dict[str, list[Note]] = node.get("notes", {})
+        self.own: dict[str, list[tuple[str, str]]] = node.get("own", {})
+
+    def fields(self, component: str) -> list[tuple[str, str]]:
+        if component in self.own:
+            return [(label, text) for label, text in self.own[component]]
+        return fields(component, self._, self.notes.get(component))
 
     def located(self, node: nodes.Element) -> Any:
         node.source, node.line = self.source, self.line
@@ -91,7 +98,7 @@ class _Builder:
             term = self.located(nodes.term("", "", nodes.literal(shown, shown),
                                            ids=[anchors[component]]))
             field_list = nodes.field_list()
-            for label, value in fields(component, self._, self.notes.get(component)):
+            for label, value in self.fields(component):
                 field_list += nodes.field("", nodes.field_name(label, label),
                                           nodes.field_body("", self.para(value)))
             # The same catalog text stands under every diagram: kept out of the search
@@ -114,7 +121,7 @@ class _Builder:
         for component, shown in items:
             row = nodes.row(ids=[anchors[component]])
             row += nodes.entry("", self.literal(shown))
-            for _label, value in fields(component, self._, self.notes.get(component)):
+            for _label, value in self.fields(component):
                 row += nodes.entry("", self.para(value), classes=["no-search"])
             body += row
         group += body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 import hashlib
 from pathlib import Path
 from typing import Any, ClassVar
@@ -15,19 +16,21 @@ from sphinx.ext.graphviz import align_spec, figure_wrapper
 from sphinx.util.docutils import SphinxDirective
 
 from ..core import components as comp
-from ..core.describe import alt_text, component_notes, topology_lines
+from ..core.describe import alt_text, component_notes, own_fields, topology_lines
 from ..core.diagnostics import Severity, Subtype
 from ..core.dot import to_dot
 from ..core.extends import difference
 from ..core.findings import NOTES, automatic_notes, summary
 from ..core.graph import build_graph
 from ..core.i18n import Translator
+from ..core.imports import load_balancer_option
 from ..core.model import Cluster
 from ..core.pipeline import analyse, decode
 from ..core.vocabulary import (
     DESCRIPTION_STYLES,
     FORMATS,
     LANGUAGES,
+    LAYOUTS,
     SPEC_SUFFIXES,
     TITLE_MAX,
     link_target,
@@ -57,6 +60,18 @@ def _format(argument: str | None) -> str:
     return directives.choice(argument or "", FORMATS)
 
 
+def _load_balancer(argument: str | None) -> Any:
+    return load_balancer_option(argument or "")
+
+
+def _layout(argument: str | None) -> str:
+    return directives.choice(argument or "", LAYOUTS)
+
+
+def _on_off(argument: str | None) -> bool:
+    return directives.choice(argument or "", ("on", "off")) == "on"
+
+
 def is_spec_path(argument: str) -> bool:
     return argument.lower().endswith(SPEC_SUFFIXES) and not any(c.isspace() for c in argument)
 
@@ -81,6 +96,16 @@ OPTION_DOCS: dict[str, str] = {
               f"and ``kind``), {literal_choices(FORMATS[1:])}.",
     "control-plane": "Number of control-plane nodes of an imported kubeadm configuration.",
     "workers": "Number of worker nodes of an imported kubeadm configuration.",
+    "load-balancer": "What stands in front of the API servers of an imported kubectl list, "
+                     "which does not say: the values of the spec's ``load-balancer`` key.",
+    "failures": "Machines (``cp-2``), ``load-balancer`` or zones that are down, comma or space "
+                "separated; added to the spec's ``failures``, so a step can ``:extends:`` the "
+                "healthy figure and fail a node.",
+    "legend": "``on`` or ``off``: the legend of line and box styles drawn with the figure "
+              "(default: ``k8sarch_legend``).",
+    "layout": f"{literal_choices(LAYOUTS)}: columns along the flow of a request (fits a text "
+              "column), or the same bands as rows for wide pages (default: "
+              "``k8sarch_layout``).",
 }
 
 
@@ -106,6 +131,10 @@ class K8sClusterDirective(SphinxDirective):
         "format": _format,
         "control-plane": directives.positive_int,
         "workers": directives.nonnegative_int,
+        "load-balancer": _load_balancer,
+        "failures": _list,
+        "legend": _on_off,
+        "layout": _layout,
     }
 
     # -- locations ---------------------------------------------------------------------
@@ -204,15 +233,23 @@ class K8sClusterDirective(SphinxDirective):
         counts: dict[str, int] = {key: int(self.options[key])
                                   for key in ("control-plane", "workers") if key in self.options}
         cluster, diagnostics, data = analyse(text, title, base["data"] if base else None,
-                                             self.options.get("format", "auto"), counts)
+                                             self.options.get("format", "auto"), counts,
+                                             self.options.get("failures", ()),
+                                             self.options.get("load-balancer"))
 
         def locate(line: int) -> tuple[str, int]:
-            """Diagnostics of a spec file point into that file, others into the body."""
+            """Diagnostics of a spec file point into that file, others into the body; line 0
+            is an option, reported at the directive."""
+            if line == 0:
+                source, at = self.get_source_info()
+                return str(source), at or 0
             return (spec_file, line) if spec_file else self.body_line(line - 1)
 
         for diagnostic in diagnostics:
             if diagnostic.severity is Severity.WARNING and diagnostic.subtype.value in suppressed:
                 continue
+            if diagnostic.line == 0:  # the :failures: option (the only one the core reads)
+                diagnostic = replace(diagnostic, message=f":failures: {diagnostic.message}")
             report(diagnostic, *locate(diagnostic.line))
         if cluster is None or data is None:
             return []
@@ -220,8 +257,10 @@ class K8sClusterDirective(SphinxDirective):
         name = self.options.get("name") or f"_k8sarch-{serial}"
         prefix = "k8sarch-" + hashlib.sha1(f"{self.env.docname}\0{serial}".encode()).hexdigest()[:8]
         base_cluster: Cluster | None = base["cluster"] if base else None
-        highlight = {comp.resolve(h) or h for h in self.options.get("highlight", [])}
-        for unknown in sorted(h for h in highlight if h not in comp.CATALOG):
+        known = set(comp.CATALOG) | {o.name for o in cluster.own}
+        highlight = {comp.resolve(h) or comp.normalize(h)
+                     for h in self.options.get("highlight", [])}
+        for unknown in sorted(h for h in highlight if h not in known):
             warn(f"cannot highlight unknown component {unknown!r}", Subtype.UNKNOWN_COMPONENT,
                  self.location())
         new_pools: frozenset[str] = frozenset()
@@ -229,7 +268,7 @@ class K8sClusterDirective(SphinxDirective):
             step = difference(base_cluster, cluster)
             highlight |= step.added
             new_pools = step.grown
-        highlight &= set(comp.CATALOG)
+        highlight &= known
 
         graph = build_graph(cluster, _, frozenset(highlight), new_pools)
         described: dict[str, str] = dict(base["anchors"]) if base else {}
@@ -239,7 +278,8 @@ class K8sClusterDirective(SphinxDirective):
         described.update(anchors)
 
         diagram = k8sarch_diagram()
-        diagram["dot"] = to_dot(graph)
+        diagram["dot"] = to_dot(graph, _=_, legend=self.options.get("legend", config.legend),
+                                layout=self.options.get("layout", config.layout))
         diagram["prefix"] = prefix
         diagram["lang"] = _.lang
         diagram["title"] = cluster.title or _("Kubernetes cluster")
@@ -251,7 +291,9 @@ class K8sClusterDirective(SphinxDirective):
         if config.link_components == "glossary":
             for component in cluster.all_components():
                 link = k8sarch_link(key=component)
-                link += addnodes.pending_xref("", nodes.Text(component), refdomain="std",
+                # Through the k8s domain: a component without a glossary entry keeps its
+                # description link quietly, even in nitpicky builds.
+                link += addnodes.pending_xref("", nodes.Text(component), refdomain="k8s",
                                               reftype="term", reftarget=component,
                                               refexplicit=False, refwarn=False)
                 diagram += link
@@ -279,7 +321,8 @@ class K8sClusterDirective(SphinxDirective):
         if style != "none" and to_describe:
             descriptions = placeholder({c: self._term(c, cluster) for c in to_describe},
                                        anchors, style, _.lang, self.lineno,
-                                       component_notes(cluster))
+                                       component_notes(cluster),
+                                       own_fields(cluster, _))
             self.set_source_info(descriptions)
             result.append(descriptions)
         container = nodes.container("", *result, classes=["k8sarch"])
@@ -323,7 +366,8 @@ class K8sClusterDirective(SphinxDirective):
         lines = summary(cluster, _)
         if base is not None and highlight:
             lines.append(_("New in this step: {names}").format(
-                names=", ".join(sorted(highlight, key=lambda c: comp.ORDER[c]))))
+                names=", ".join(sorted(highlight, key=lambda c: comp.ORDER.get(
+                    c, len(comp.ORDER))))))
         for line in lines:
             items += nodes.list_item("", self._para(line))
         self.set_source_info(items)
@@ -343,4 +387,9 @@ class K8sClusterDirective(SphinxDirective):
             return f"{component} ({cluster.runtime})"
         if component == "load-balancer":
             return f"{component} ({cluster.load_balancer})"
+        if component == "cni" and cluster.cni:
+            return f"{component} ({cluster.cni})"
+        own = cluster.own_component(component)
+        if own is not None and own.label != component:
+            return f"{component} ({own.label})"
         return component

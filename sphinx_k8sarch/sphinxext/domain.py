@@ -144,7 +144,11 @@ class K8sDomain(Domain):
             # A ``links:`` target of a spec: a label (std:ref) or a document (std:doc).
             return _standard(env).resolve_xref(env, fromdocname, builder,
                                                node["k8sarch_kind"], target, node, contnode)
-        name = comp.resolve(target)
+        if typ == "term":
+            # A box's link to the project's glossary (k8sarch_link_components).
+            return _standard(env).resolve_xref(env, fromdocname, builder, "term", target,
+                                               node, contnode)
+        name = comp.resolve(target) or (target if target in self.places else None)
         if name is None:
             return None
         term = self._glossary(name)
@@ -181,6 +185,8 @@ def missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) ->
         return None
     location = f"{node.source}:{node.line}" if node.source else None
     target = node.get("reftarget", "")
+    if node["reftype"] == "term":
+        return True  # no glossary entry: the box keeps its description link
     if node["reftype"] == "link":
         warn(f"links: cannot resolve {node['k8sarch_kind']} target {target!r}", Subtype.LINK,
              location)

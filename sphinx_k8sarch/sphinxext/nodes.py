@@ -25,13 +25,17 @@ class k8sarch_descriptions(nodes.General, nodes.Element):  # noqa: N801
     is written (:mod:`.descriptions`). Attributes: ``items`` ((component, shown name)
     pairs), ``anchors`` (component → id), ``style`` (list or table), ``lang``, ``notes``
     (component → sentences this cluster adds, see :func:`~..core.describe.component_notes`),
+    ``own`` (own component → its (label, text) fields, already in ``lang``),
     ``lineno`` (the directive's line, with which the domain finds the nearest
     description)."""
 
 
 def placeholder(terms: dict[str, str], anchors: dict[str, str], style: str, lang: str,
-                lineno: int, notes: dict[str, list[Note]]) -> k8sarch_descriptions:
-    """``terms`` maps each component to describe, in order, to the name shown for it."""
+                lineno: int, notes: dict[str, list[Note]],
+                own: dict[str, list[tuple[str, str]]]) -> k8sarch_descriptions:
+    """``terms`` maps each component to describe, in order, to the name shown for it;
+    ``own`` holds the finished fields of the project's own components."""
     return k8sarch_descriptions(items=list(terms.items()), anchors=dict(anchors), style=style,
                                 lang=lang, lineno=lineno,
-                                notes={c: list(n) for c, n in notes.items() if c in terms})
+                                notes={c: list(n) for c, n in notes.items() if c in terms},
+                                own={c: list(f) for c, f in own.items() if c in terms})

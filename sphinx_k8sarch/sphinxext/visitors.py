@@ -15,6 +15,7 @@ from ..core.dot import print_variant
 from ..core.i18n import Translator
 from ..core.render import RenderError, atomic_target, cache_dir, obtain
 from ..core.svg import inline_svg
+from ..core.vocabulary import RASTER_DPI
 from .cache import POOLS, note_failure, render_format
 from .config import get_config
 from .nodes import k8sarch_diagram, k8sarch_link
@@ -83,8 +84,39 @@ def html_visit(self: Any, node: k8sarch_diagram) -> None:
         self.body.append(f'<div class="{classes} k8sarch-unavailable" id="{node["prefix"]}">'
                          f'<p class="k8sarch-notice">{notice}</p><pre>{text}</pre></div>\n')
     else:
-        self.body.append(f'<div class="{classes}" id="{node["prefix"]}"{style}>{svg}</div>\n')
+        assert path is not None  # the SVG was read
+        _ = Translator(node.get("lang"))
+        # Texts for the script's controls (it adds them; without it the figure is whole).
+        texts = {"fullscreen": _("Full screen"), "close": _("Close"),
+                 "zoom-in": _("Zoom in"), "zoom-out": _("Zoom out"), "reset": _("Fit"),
+                 "help": _("Drag or use the arrow keys to move, + and − to zoom, "
+                           "Escape to close.")}
+        data = "".join(f' data-k8sarch-{key}="{html.escape(value)}"'
+                       for key, value in texts.items())
+        self.body.append(f'<div class="{classes}" id="{node["prefix"]}"{style}{data}>{svg}'
+                         f'{_downloads(self, node, path, _)}</div>\n')
     raise nodes.SkipNode
+
+
+def _downloads(self: Any, node: k8sarch_diagram, svg: Path, _: Translator) -> str:
+    """Plain links under the figure to the rendered SVG (and the PNG, if configured),
+    copied beside the page's images."""
+    links = []
+    png = (_render(self, node, "png", RASTER_DPI)
+           if get_config(self.builder.env).download_png else None)
+    for path, text in ((svg, _("Download SVG")), (png, _("Download PNG"))):
+        if path is None:
+            continue
+        target = Path(self.builder.outdir) / self.builder.imagedir / path.name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_target(target) as tmp:
+                shutil.copyfile(path, tmp)
+        href = html.escape(f"{self.builder.imgpath}/{path.name}")
+        links.append(f'<a class="k8sarch-download reference download" href="{href}" '
+                     f'download="{html.escape(node["prefix"] + path.suffix)}">'
+                     f'{html.escape(text)}</a>')
+    return f'<p class="k8sarch-actions">{" · ".join(links)}</p>' if links else ""
 
 
 # -- LaTeX -------------------------------------------------------------------------------

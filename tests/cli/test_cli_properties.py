@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers.cli import CHECK_LINE
 from helpers.strategies import PROFILE, dumped, specs, texts
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 import pytest
 
@@ -43,6 +43,8 @@ def spec_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                               b"\xef\xbb\xbf"]),
               st.integers(0, 10_000)).map(_spliced),
 ))
+@example(data=b' "\\U80000000')  # PyYAML's scanner raised OverflowError from chr()
+@example(data=b'title: "\\uD800"')  # a lone surrogate, which no output can encode
 def test_cli_check_on_any_bytes(spec_file: Path, data: bytes) -> None:
     spec_file.write_bytes(data)
     out, err = io.StringIO(), io.StringIO()

@@ -60,3 +60,16 @@ def test_merged_keys_may_be_overridden() -> None:
         "  count: 5\n")
     assert cluster is not None and diagnostics == []
     assert cluster.workers.count == 5 and cluster.control_plane.count == 3
+
+
+def test_merge_keys_follow_the_yaml_rules() -> None:
+    """Of several merged mappings the first wins, the mapping's own keys win over all; a
+    merge of something other than mappings is an error at its line."""
+    cluster, diagnostics, _data = analyse(
+        "control-plane: &a {count: 3}\nload-balancer: cloud\n"
+        "workers:\n  <<: [*a, {count: 9, components: [kubelet]}]\n")
+    assert cluster is not None, diagnostics
+    assert (cluster.workers.count, cluster.workers.components) == (3, ("kubelet",))
+    _cluster, diagnostics, _data = analyse("control-plane: 3\nworkers:\n  <<: [3]\n")
+    assert [(d.line, d.subtype.value) for d in diagnostics] == [(3, "yaml")]
+    assert "expected a mapping for merging" in diagnostics[0].message

@@ -203,7 +203,13 @@ def test_every_drawn_conversation_is_in_the_reference_table() -> None:
              "control-plane: 3\nload-balancer: haproxy\netcd: external\nworkers: 1\n",
              ("control-plane:\n  count: 3\n  components: [kube-apiserver, etcd, "
               "cloud-controller-manager, kubelet]\nload-balancer: cloud\n"),
-             "control-plane: 1\nworkers: 1\n"]
+             "control-plane: 1\nworkers: 1\n",
+             ("control-plane: 3\nworkers: 1\nclients: [kubectl, helm]\n"
+              "load-balancer: {type: kube-vip, on: control-plane}\n"
+              "addons: [coredns, cni, metrics-server, ingress-nginx, cert-manager, "
+              "cluster-autoscaler, csi-driver, external-dns, prometheus, node-exporter, "
+              "argocd, flux]\n"),
+             "control-plane: 3\nload-balancer: {type: keepalived-haproxy, on: control-plane}\n"]
     table = {(t.source, t.target) for t in TALKS}
     drawn = set()
     for spec in specs:
@@ -212,10 +218,17 @@ def test_every_drawn_conversation_is_in_the_reference_table() -> None:
             if "rest_box" in edge.tail + edge.head:
                 continue
             pair = (component(graph, edge.tail), component(graph, edge.head))
-            # kubectl's endpoint is an API server when there is no load balancer.
-            pair = ("kubectl", "load-balancer") if pair[0] == "kubectl" else pair
-            pair = (pair[0], "kube-apiserver") if pair[1] == "load-balancer" and \
-                pair[0] != "kubectl" else pair
+            # A virtual IP on the nodes is the load balancer of the conversations.
+            if edge.tail == "lb":
+                pair = ("load-balancer", pair[1])
+            if edge.head == "lb":
+                pair = (pair[0], "load-balancer")
+            # kubectl's (and helm's) endpoint is an API server when there is no load
+            # balancer; the agents' conversation is with the API through it.
+            if pair[0] in ("kubectl", "helm"):
+                pair = (pair[0], "load-balancer")
+            elif pair[1] == "load-balancer":
+                pair = (pair[0], "kube-apiserver")
             assert pair in table, pair
             drawn.add(pair)
     assert drawn == table

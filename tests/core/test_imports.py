@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from helpers.paths import DOCS, IMPORTS
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 import pytest
 import yaml
@@ -103,7 +103,7 @@ def test_a_plain_spec_is_loaded_as_it_is() -> None:
 
 
 def test_formats_are_the_documented_ones() -> None:
-    assert FORMATS == ("auto", "spec", "kind", "kubeadm", "k3d", "capi")
+    assert FORMATS == ("auto", "spec", "kind", "kubeadm", "k3d", "capi", "kubectl")
     loaded, _, diagnostics = convert("workers: 1\n", "rke")
     assert loaded is None and diagnostics[0].subtype is Subtype.OPTION
 
@@ -583,6 +583,8 @@ _values = st.recursive(_scalars, lambda inner: st.one_of(
 
 @pytest.mark.slow
 @settings(max_examples=300, deadline=None)
+# Found by this test: a list of agents reached the pool code as if it were pools.
+@example(header=HEADERS[3], body={"agents": [None]}, fmt="auto")
 @given(header=st.sampled_from(HEADERS),
        body=st.dictionaries(st.sampled_from(FIELDS), _values, max_size=5),
        fmt=st.sampled_from(FORMATS))

@@ -52,7 +52,7 @@ from sphinx_k8sarch.core.extends import merge
 from sphinx_k8sarch.core.pipeline import analyse, decode
 from sphinx_k8sarch.core.schema import FILENAME, build_schema, schema_text
 from sphinx_k8sarch.core.validate import validate
-from sphinx_k8sarch.core.vocabulary import ADDONS, DEFAULTS, LIMITS, MACHINE, EtcdTopology
+from sphinx_k8sarch.core.vocabulary import DEFAULTS, LIMITS, MACHINE, EtcdTopology
 from sphinx_k8sarch.core.yamlspec import load, load_all
 
 ROOT = REPO
@@ -100,8 +100,12 @@ def schema_errors(instance: Any, schema: dict[str, Any] = SCHEMA) -> list[str]:
 
 
 def validator_errors(text: str, base: dict[str, Any] | None = None) -> list[str]:
+    """The validator's errors; an unknown name in a component list counts as one here:
+    the validator leaves it out of the figure with a warning, and flagging it while the
+    spec is typed is what the schema is for."""
     _cluster, diagnostics, _data = analyse(text, base=base)
-    return [f"{d.line}: {d.message} [{d.subtype}]" for d in diagnostics if d.is_error]
+    return [f"{d.line}: {d.message} [{d.subtype}]" for d in diagnostics
+            if d.is_error or d.subtype is Subtype.UNKNOWN_COMPONENT]
 
 
 # -- the schema itself ---------------------------------------------------------------------
@@ -161,7 +165,9 @@ def test_defaults_are_what_the_validator_uses() -> None:
     assert empty is not None and empty == spelled
     for key, value in DEFAULTS.items():
         assert SCHEMA["properties"][key]["default"] == value
-    assert set(DEFAULTS) | {"title", "links", "datastore"} == set(SCHEMA["properties"])
+    assert set(DEFAULTS) | {"title", "links", "datastore", "components", "zones",
+                            "failures", "names"} == set(
+        SCHEMA["properties"])
 
 
 def test_examples_and_defaults_are_valid() -> None:
@@ -187,7 +193,8 @@ def test_every_name_in_every_spelling(name: str) -> None:
     for spelling in spellings:
         resolved = comp.resolve(spelling)
         assert (schema_errors(spelling, component) == []) == (resolved is not None), spelling
-        assert (schema_errors(spelling, addon) == []) == (resolved in ADDONS), spelling
+        is_addon = resolved is not None and comp.CATALOG[resolved].role is comp.Role.ADDON
+        assert (schema_errors(spelling, addon) == []) == is_addon, spelling
 
 
 # -- collecting the project's specs --------------------------------------------------------
@@ -415,6 +422,20 @@ def _python_cases() -> Iterator[Case]:
 
 LONG = "x" * 2000
 VALID: list[tuple[str, str]] = [
+    ("worker-pools", ("workers:\n- {name: general, count: 3}\n"
+     "- {name: gpu, count: 2, components: [kubelet, container-runtime]}\n"
+     "links: {gpu-2: https://example.org/gpu}\n")),
+    ("own-components", ("workers: [{name: apps, count: 2}]\ncomponents:\n"
+     "- {name: vault, label: HashiCorp Vault, runs-on: apps,\n"
+     "   talks-to: [kube-apiserver, 'postgres:5432'], description: {en: Secrets., es: Secretos.}}\n"
+     "- {name: postgres, runs-on: outside}\n"
+     "addons: [coredns, cni, metrics-server, csi-driver]\nlinks: {vault: x}\n")),
+    ("own-component-in-a-list", ("components: [{name: vault, runs-on: addons}]\n"
+     "workers: {count: 1, components: [kubelet, vault]}\n")),
+    ("load-balancer-on-nodes", ("control-plane: 3\n"
+     "load-balancer: {type: keepalived-haproxy, on: control-plane}\n")),
+    ("kube-vip-on-nodes", "control-plane: 3\nload-balancer: {type: kube-vip}\n"),
+    ("helm-client", "clients: [kubectl, helm]\n"),
     ("datastore-sqlite", ("control-plane: {count: 1, components: [kube-apiserver, kubelet]}\n"
                          "datastore: SQLite\n")),
     ("empty", ""),
@@ -486,6 +507,19 @@ VALID: list[tuple[str, str]] = [
     ("merge-key", "workers: &w {count: 3}\ncontrol-plane: {<<: *w}\nload-balancer: cloud\n"),
 ]
 INVALID: list[tuple[str, str]] = [
+    ("pool-without-name", "workers: [{count: 2}]\n"),
+    ("pool-reserved-name", "workers: [{name: cp, count: 2}]\n"),
+    ("pool-bad-name", "workers: [{name: GPU_nodes, count: 2}]\n"),
+    ("pool-unknown-key", "workers: [{name: gpu, count: 2, size: big}]\n"),
+    ("pools-empty", "workers: []\n"),
+    ("own-without-runs-on", "components: [{name: vault}]\n"),
+    ("own-catalog-name", "components: [{name: etcd, runs-on: addons}]\n"),
+    ("own-bad-description-language", ("components: [{name: vault, runs-on: addons, "
+     "description: {fr: Coffre}}]\n")),
+    ("own-unknown-key", "components: [{name: vault, runs-on: addons, replicas: 3}]\n"),
+    ("lb-on-nodes-bad-type", "load-balancer: {type: haproxy, on: control-plane}\n"),
+    ("lb-on-nodes-elsewhere", "load-balancer: {type: kube-vip, on: workers}\n"),
+    ("addon-not-an-addon", "addons: [kube-scheduler]\n"),
     ("datastore-list", ("control-plane: {count: 1, components: [kube-apiserver]}\n"
                        "datastore: [SQLite]\n")),
     ("datastore-blank", ("control-plane: {count: 1, components: [kube-apiserver]}\n"
@@ -609,6 +643,27 @@ KNOWN: list[tuple[str, str, str]] = [
      "bombs).")),
     ("long-integer-literal", "workers: " + "0" * 300 + "1\n",
      "Size limits: an integer literal longer than the validator reads."),
+    ("machine-unknown-prefix", "control-plane: 3\nload-balancer: cloud\nlinks: {node-1: x}\n",
+     ("A machine's prefix is cp, etcd, worker or the name of a worker pool; pool names are "
+     "values elsewhere in the document, which JSON Schema cannot compare keys with.")),
+    ("own-component-references", ("components: [{name: vault, runs-on: gpu, "
+     "talks-to: [postgres]}]\n"),
+     ("An own component's runs-on may name a worker pool and its talks-to another own "
+     "component, names defined elsewhere in the document: the schema takes any, the "
+     "validator knows which exist.")),
+    ("own-component-twice", ("components: [{name: vault, runs-on: addons}, "
+     "{name: vault, runs-on: outside}]\n"),
+     "Two own components with one name: JSON Schema has no uniqueness by a property."),
+    ("zone-machine-references", ("control-plane: 3\nload-balancer: cloud\n"
+     "zones: {a: [cp-1, cp-4], b: [cp-2, cp-1]}\n"),
+     ("Zones place machines that exist (cp-4 does not with 3 nodes) and each machine once: "
+      "the machines depend on other keys, and JSON Schema has no uniqueness across lists.")),
+    ("name-references", "control-plane: 3\nload-balancer: cloud\nnames: {cp-1: a, cp-2: a}\n",
+     ("Names that machines already have, or two machines with one name: uniqueness of "
+      "values and machines that exist depend on the rest of the document.")),
+    ("failure-references", "control-plane: 3\nfailures: [cp-4, zone-x, load-balancer]\n",
+     ("A failure names a machine, a zone of zones, or a load balancer the cluster has: all "
+      "decided by other keys.")),
 ]
 
 # -- the agreement -------------------------------------------------------------------------
@@ -644,21 +699,131 @@ def _blind_spots(data: Any) -> tuple[Any, list[str]]:
     topology = etcd.get("topology", "stacked") if isinstance(etcd, dict) else etcd
     external = isinstance(topology, str) and topology.lower() == EtcdTopology.EXTERNAL
     members = etcd.get("members", 3) if isinstance(etcd, dict) else 3
+    workers = data.get("workers", 0)
     machines = {"cp": _count(data.get("control-plane", 1), 1),
-                "worker": _count(data.get("workers", 0), 0),
                 "etcd": _count(members, 3) if external else 0}
+    if isinstance(workers, list):
+        machines.update({p["name"]: _count(p, 0) for p in workers
+                         if isinstance(p, dict) and isinstance(p.get("name"), str)})
+    else:
+        machines["worker"] = _count(workers, 0)
+    lb = data.get("load-balancer")
+    if isinstance(lb, dict) and True in lb:
+        # YAML 1.1 reads the key "on" as true; editors (YAML 1.2) read "on".
+        lb["on"] = lb.pop(True)
+    own = _own(data, found)
     links = data.get("links")
     if isinstance(links, dict):
         for key in list(links):
             match = MACHINE.match(key) if isinstance(key, str) else None
-            if match and comp.resolve(key) is None and int(match[2]) > machines[match[1]]:
+            if isinstance(key, str) and comp.normalize(key) in own:
+                del links[key]
+            elif match and comp.resolve(key) is None and match[1] not in machines:
+                del links[key]
+                found.append("machine-unknown-prefix")
+            elif match and comp.resolve(key) is None and int(match[2]) > machines[match[1]]:
                 del links[key]
                 found.append("etcd-machine-when-stacked" if match[1] == "etcd" and not external
                              else "machine-beyond-count")
+    _failure_references(data, machines, found)
     if data.get("datastore") is not None and (external or _has_etcd(data.get("control-plane"))):
         del data["datastore"]
         found.append("datastore-with-etcd")
     return data, found
+
+
+def _failure_references(data: dict[str, Any], counts: dict[str, int],
+                        found: list[str]) -> None:
+    """``zones`` and ``failures`` name machines, zones and the load balancer, which other
+    keys decide; references that do not exist are taken out and recorded."""
+    def drawn(name: Any) -> bool:
+        match = MACHINE.match(name) if isinstance(name, str) else None
+        return match is not None and 0 < int(match[2]) <= counts.get(match[1], 0)
+
+    real = data.get("names")
+    aliases = set(real.values()) if isinstance(real, dict) else set()
+    if isinstance(real, dict) and (not all(drawn(m) for m in real) or len(aliases) < len(real)
+                                   or any(drawn(a) and a not in real for a in aliases)):
+        del data["names"]
+        found.append("name-references")
+
+    def machine(name: Any) -> bool:
+        return drawn(name) or name in aliases
+
+    zones = data.get("zones")
+    names: list[Any] = zones if isinstance(zones, list) else []
+    if isinstance(zones, dict):
+        names = list(zones)
+        placed = [m for value in zones.values()
+                  for m in (value if isinstance(value, list) else [value])]
+        if not all(machine(m) for m in placed) or len(set(map(str, placed))) < len(placed):
+            del data["zones"]
+            found.append("zone-machine-references")
+    failures = data.get("failures")
+    if isinstance(failures, str):
+        failures = [failures]
+    if isinstance(failures, list):
+        lb = data.get("load-balancer", "none")
+        can_fail_lb = lb not in (None, False, "none") and not isinstance(lb, dict)
+        known = {*(str(n) for n in names), *(["load-balancer"] * can_fail_lb)}
+        if any(f not in known and not machine(f) for f in failures if isinstance(f, str)):
+            del data["failures"]
+            found.append("failure-references")
+
+
+def _own(data: dict[str, Any], found: list[str]) -> set[str]:
+    """The own component names of ``data``, taken out of every component list and of
+    ``links`` (the schema only knows the catalog's names, and that is no difference:
+    both accept them). References to pools and own components that do not exist, and a
+    repeated name, are differences: the validator refuses them, the schema cannot tell."""
+    entries = data.get("components")
+    if not isinstance(entries, list):
+        return set()
+    names = [comp.normalize(e["name"]) for e in entries
+             if isinstance(e, dict) and isinstance(e.get("name"), str)]
+    own = set(names)
+    if len(names) != len(own):
+        found.append("own-component-twice")
+        data["components"] = [e for i, e in enumerate(entries)
+                              if not (isinstance(e, dict) and names.index(
+                                  comp.normalize(e.get("name", ""))) != i)]
+    workers = data.get("workers")
+    pools = {p.get("name") for p in workers if isinstance(p, dict)} \
+        if isinstance(workers, list) else set()
+    for entry in data["components"]:
+        if not isinstance(entry, dict):
+            continue
+        runs_on = entry.get("runs-on")
+        if isinstance(runs_on, str) and runs_on not in (
+                "control-plane", "workers", "addons", "outside"):
+            entry["runs-on"] = "workers"
+            if runs_on not in pools:
+                found.append("own-component-references")
+        talks = entry.get("talks-to")
+        if isinstance(talks, list):
+            targets = [t.split(":")[0] if isinstance(t, str) else t for t in talks]
+            if any(isinstance(t, str) and t not in own and comp.resolve(t) is None
+                   for t in targets):
+                found.append("own-component-references")
+            entry["talks-to"] = [t for t, name in zip(talks, targets, strict=True)
+                                 if isinstance(name, str) and name not in own
+                                 and comp.resolve(name) is not None]
+
+    def strip(holder: Any, key: str) -> None:
+        names_there = holder.get(key) if isinstance(holder, dict) else None
+        names_there = [names_there] if isinstance(names_there, str) else names_there
+        if isinstance(names_there, list) and any(
+                isinstance(n, str) and comp.normalize(n) in own for n in names_there):
+            holder[key] = [n for n in names_there
+                           if not (isinstance(n, str) and comp.normalize(n) in own)]
+
+    for key in ("control-plane", "workers"):
+        entries_there = data.get(key)
+        for pool in entries_there if isinstance(entries_there, list) else [entries_there]:
+            strip(pool, "components")
+    strip(data, "clients")
+    strip(data.get("etcd"), "components")
+    return own
 
 
 def _has_etcd(pool: Any) -> bool:

@@ -39,10 +39,13 @@ from helpers.paths import CORPUS
 from sphinx_k8sarch.core.diagnostics import Subtype
 
 HEADER = re.compile(r"#\s*expect:\s*(?P<clauses>.+?)\s+--\s+(?P<what>\S.*)$")
-CATEGORIES = {"syntax", "type", "huge", "bomb", "deep", "tab", "control", "long",
+CATEGORIES = {"syntax", "type", "value", "huge", "bomb", "deep", "tab", "control", "long",
               "duplicate", "bytes"}
 #: Subtypes of findings: the spec is valid and still drawn.
-FINDINGS = {"ha-single", "ha-quorum", "ha-lb", "ha-external-etcd", "placement"}
+#: Subtypes that are warnings in the corpus: the case is still drawn. An unknown name in a
+#: component list is left out with a warning and the rest of the figure is drawn.
+FINDINGS = {"ha-single", "ha-quorum", "ha-lb", "ha-external-etcd", "ha-zone", "placement",
+            "unknown-component"}
 #: Generous bounds on the work one case may cause (typical: milliseconds, a few MB).
 CPU_SECONDS = 10.0
 PEAK_BYTES = 50 * 1024 * 1024

@@ -206,20 +206,49 @@ def shown(value: str) -> str:
     return "".join(out)
 
 
+#: What the layout adds to the model's nodes: the etcd peers' junction, the legend's
+#: entries and the invisible points that keep machines in order.
+_LAYOUT_NODE = re.compile(r"^(etcd_peers|legend_\d+|spine_\w+)$")
+POOL = "etcd_pool"
+
+
 def expected_structure(graph: Graph) -> tuple[set[str], Counter[tuple[str, str]]]:
-    """Node ids and visible edges (tail, head) that to_dot must write for ``graph``."""
+    """Node ids and visible edges (tail, head) that to_dot must write for ``graph``, with
+    its two bundles: etcd peers meet at one junction (one dashed line per member, the
+    folded members included), and an API server sends one arrow into the box of the
+    external etcd members (written here as ``(api, "etcd_pool")``)."""
     ids = {n.id for g in graph.groups for n in g.nodes}
     ids |= {n.id for n in graph.free + graph.clients}
     ids |= {f"{g.id}_empty" for g in graph.groups if not g.nodes}
-    return ids, Counter((e.tail, e.head) for e in graph.edges)
+    pooled = {n.id for g in graph.groups if g.kind == "etcd-host" for n in g.nodes}
+    edges: Counter[tuple[str, str]] = Counter()
+    members: list[str] = []
+    for e in graph.edges:
+        if e.kind == "peer":
+            members += [n for n in (e.tail, e.head) if n not in members]
+        elif e.head in pooled:
+            edges[(e.tail, POOL)] = 1
+        else:
+            edges[(e.tail, e.head)] += 1
+    if members:
+        members += [n.id for g in graph.groups if g.id == "etcd_rest" for n in g.nodes]
+    edges.update((m, "etcd_peers") for m in members)
+    return ids, edges
 
 
 def dot_structure(dot: Dot) -> tuple[set[str], Counter[tuple[str, str]]]:
-    """Declared nodes (edge ends included) and visible edges, an upward call drawn as a
-    reversed edge (``dir=back``) turned back into caller → callee."""
+    """Declared nodes (edge ends included, the layout's own left out) and visible edges,
+    an upward call drawn as a reversed edge (``dir=back``) turned back into caller →
+    callee, an arrow into the etcd box (``lhead``) as ``(api, "etcd_pool")``."""
     ids = set(dot.nodes) | {end for tail, head, _a in dot.edges for end in (tail, head)}
+    ids = {i for i in ids if not _LAYOUT_NODE.match(i)}
     edges: Counter[tuple[str, str]] = Counter()
     for tail, head, attrs in dot.edges:
         if attrs.get("style") != "invis":
-            edges[(head, tail) if attrs.get("dir") == "back" else (tail, head)] += 1
+            pair = (head, tail) if attrs.get("dir") == "back" else (tail, head)
+            if attrs.get("lhead") == f"cluster_{POOL}":
+                pair = (pair[0], POOL)
+            elif attrs.get("ltail") == f"cluster_{POOL}":
+                pair = (pair[1], POOL)
+            edges[pair] += 1
     return ids, edges

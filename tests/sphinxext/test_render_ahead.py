@@ -129,6 +129,27 @@ def test_each_render_is_made_once(tmp_path: Path, make_app: MakeApp, builder: st
         assert len(list(Path(app.outdir).glob("k8sarch-*.png"))) == 2
 
 
+def test_png_downloads_are_rendered_ahead_only_when_asked(tmp_path: Path,
+                                                          make_app: MakeApp) -> None:
+    """A PNG is thirty times the work of an SVG: without ``k8sarch_download_png`` none is
+    made and none is linked; with it, each distinct diagram's PNG is rendered once, in the
+    pool, and linked under both twins."""
+    for asked, renders in ((False, 2), (True, 4)):
+        work = tmp_path / str(asked)  # a project and render cache of its own
+        work.mkdir()
+        log = work / "renders.log"
+        renderer = fake_renderers.counting(work, log)
+        app = build(make_app, prepare(work, "renderer", [ONE, TWO]), "html",
+                    confoverrides={"k8sarch_renderer": renderer, "k8sarch_download_png": asked})
+        assert log.read_text().count("render") == renders
+        assert _k8sarch_warnings(app) == []
+        page = (Path(app.outdir) / "page_md.html").read_text(encoding="utf-8")
+        assert page.count('class="k8sarch-download') == (4 if asked else 2)
+        pngs = list((Path(app.outdir) / "_images").glob("k8sarch-*.png"))
+        assert len(pngs) == (2 if asked else 0)
+        assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
 @pytest.mark.slow
 def test_parallel_build_renders_each_diagram_once(tmp_path: Path, make_app: MakeApp) -> None:
     """-j 2 reads in forked processes (their DOT reaches the pool through the environment

@@ -41,20 +41,24 @@ def test_renderer_failure_warns_once_and_shows_text(tmp_path: Path, make_app: Ma
     assert any("[k8sarch.render]" in w for w in again)
 
 
-def test_incremental_build_renders_nothing_new(tmp_path: Path, make_app: MakeApp) -> None:
+@pytest.mark.parametrize("png", [False, True], ids=["svg", "svg+png"])
+def test_incremental_build_renders_nothing_new(tmp_path: Path, make_app: MakeApp,
+                                               png: bool) -> None:
     log = tmp_path / "renders.log"
     renderer = fake_renderers.counting(tmp_path, log)
     srcdir = prepare(tmp_path, "renderer", [ONE, TWO])
-    build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
-    # Identical diagrams in the rST and MyST twins share one cached render.
-    assert log.read_text().count("render") == 2
-    build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
-    assert log.read_text().count("render") == 2  # no-op rebuild: nothing rendered
+    conf = {"k8sarch_renderer": renderer, "k8sarch_download_png": png}
+    per = 2 if png else 1  # an SVG to inline, and a PNG to download if asked
+    build(make_app, srcdir, confoverrides=conf)
+    # Identical diagrams in the rST and MyST twins share their cached renders.
+    assert log.read_text().count("render") == 2 * per
+    build(make_app, srcdir, confoverrides=conf)
+    assert log.read_text().count("render") == 2 * per  # no-op rebuild: nothing rendered
     page = srcdir / "page_md.md"
     page.write_text(page.read_text(encoding="utf-8").replace("workers: 5", "workers: 4"),
                     encoding="utf-8")
-    build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
-    assert log.read_text().count("render") == 3  # exactly the edited diagram
+    build(make_app, srcdir, confoverrides=conf)
+    assert log.read_text().count("render") == 3 * per  # exactly the edited diagram
 
 
 def _outputs(outdir: Path) -> dict[str, bytes]:
@@ -81,7 +85,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, make_app: MakeApp) 
     second = build(make_app, prepare(tmp_path / "b", "renderer", [ONE, TWO]))
     a, b = _outputs(Path(first.outdir)), _outputs(Path(second.outdir))
     assert a == b
-    assert re.search(rb"<svg[^>]+role=\"img\"", a["page_md.html"])
+    assert re.search(rb"<svg[^>]+role=\"(img|group)\"", a["page_md.html"])
 
 
 def _renders(folder: Path, suffix: str) -> set[str]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from ..diagnostics import Subtype, describe_value
 from ..yamlspec import Loaded, Path
-from .common import ImportState, Result, api_group, is_count, lookup
+from .common import ImportedPool, ImportState, Result, api_group, is_count, lookup, pool_name
 from .kubeadm import endpoint_label, read_etcd, read_version
 
 API_VERSIONS = {
@@ -164,45 +164,45 @@ class _Capi:
                            self._replicas(kcp, path, "control-plane", "KubeadmControlPlane"),
                            kcp.line(path), result, _variable(kcp, path))
 
-    def _workers(self, cluster: Loaded | None, result: Result) -> int:
+    def _workers(self, cluster: Loaded | None, result: Result) -> int | list[ImportedPool]:
+        """The workers: one count, or a pool per MachineDeployment / MachinePool when there
+        are several (named after them, without the cluster's name in front)."""
+        found: list[tuple[str, int | None, Loaded, Path]] = []
         if cluster is not None:
-            total = 0
-            first: tuple[Loaded, Path] | None = None
-            unresolved = ""
             for section in ("machineDeployments", "machinePools"):
                 base: Path = ("spec", "topology", "workers", section)
                 items = lookup(cluster.data, base)
-                for index, _item in enumerate(items if isinstance(items, list) else []):
+                for index, item in enumerate(items if isinstance(items, list) else []):
                     path: Path = (*base, index, "replicas")
-                    first = first or (cluster, path)
-                    count = self._replicas(cluster, path, "workers", section)
-                    if count is None:
-                        unresolved = _variable(cluster, path)
-                    else:
-                        total += count
-            return self._sum(total, first, unresolved, result)
-        total = 0
-        first = None
-        unresolved = ""
-        for kind in ("MachineDeployment", "MachinePool"):
-            for doc in self.of(kind):
-                path = ("spec", "replicas")
-                first = first or (doc, path)
-                count = self._replicas(doc, path, "workers", kind)
-                if count is None:
-                    unresolved = _variable(doc, path)
-                else:
-                    total += count
-        return self._sum(total, first, unresolved, result)
-
-    def _sum(self, total: int, first: tuple[Loaded, Path] | None, unresolved: str,
-             result: Result) -> int:
-        if first is None:  # no worker pools: a control plane alone
+                    name = lookup(item, ("name",)) or lookup(item, ("class",)) or section
+                    found.append((str(name), self._replicas(cluster, path, "workers",
+                                                            section), cluster, path))
+        else:
+            for kind in ("MachineDeployment", "MachinePool"):
+                for doc in self.of(kind):
+                    path = ("spec", "replicas")
+                    name = lookup(doc.data, ("metadata", "name")) or kind
+                    found.append((str(name), self._replicas(doc, path, "workers", kind),
+                                  doc, path))
+        if not found:  # no worker pools: a control plane alone
             result.lines[("workers",)] = result.lines[()]
             return 0
-        doc, path = first
-        found = None if unresolved else total
-        return self._given("workers", found, doc.line(path), result, unresolved)
+        doc, path = found[0][2], found[0][3]
+        unresolved = next((_variable(d, p) for _n, c, d, p in found if c is None), "")
+        if unresolved or len(found) == 1:
+            total = None if unresolved else sum(c or 0 for _n, c, _d, _p in found)
+            return self._given("workers", total, doc.line(path), result, unresolved)
+        result.lines[("workers",)] = doc.line(path)
+        if "workers" in self.counts:
+            self.state.warn(doc.line(path), Subtype.OPTION, "the workers count given as an "
+                            "option is ignored: a Cluster API stream sets its own node counts")
+        title = str(result.data.get("title", ""))
+        pools: list[ImportedPool] = []
+        for name, count, where, at in found:
+            short = name.removeprefix(f"{title}-") if title else name
+            pools.append(ImportedPool(pool_name(short, {p.name for p in pools}), count or 0,
+                                      where.line(at)))
+        return pools
 
 
 def _variable(doc: Loaded, path: Path) -> str:

@@ -4,18 +4,24 @@ data being built with the file line of each key, and small readers of YAML data.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+import re
 from typing import Any
 
+from ..checker import Checker
 from ..diagnostics import Collector, Diagnostic, Subtype, closest, describe_value, did_you_mean
+from ..machines import load_balancer
 from ..vocabulary import (
-    ADDONS,
     CLIENTS_DEFAULT,
+    CLUSTER_ADDONS,
     CONTROL_PLANE_DEFAULT,
     KEYS,
+    POOL_NAME_MAX,
+    RESERVED_POOL_NAMES,
     WORKER_DEFAULT,
     parse_version,
 )
-from ..yamlspec import Loaded, Path
+from ..yamlspec import Loaded, Path, load
 
 
 def lookup(data: Any, path: Path) -> Any:
@@ -57,6 +63,9 @@ class ImportState(Collector):
         self.guess: str | None = None
         #: Old apiVersions already warned about (once per file, not per document).
         self.warned: set[str] = set()
+        #: The load balancer given as an option (:func:`load_balancer_option`), for files
+        #: that do not name it.
+        self.load_balancer: Any = None
 
     def field(self, line: int, message: str) -> None:
         """An ``import`` warning: a field the diagram does not follow."""
@@ -100,6 +109,53 @@ class ImportState(Collector):
                           f"ignored: {source} sets its own node counts")
 
 
+    def ignored_load_balancer(self, loaded: Loaded | None, source: str) -> None:
+        if self.load_balancer is not None:
+            line = loaded.line(("load-balancer",)) if loaded is not None else 1
+            self.warn(line, Subtype.OPTION, "the load balancer given as an option is ignored: "
+                      f"{source} says itself what stands in front of the API servers")
+
+
+def load_balancer_option(text: str) -> Any:
+    """The value of the ``:load-balancer:`` option (``--load-balancer``) for files that do
+    not name the load balancer: what the spec key takes, a kind or label, or a flow mapping
+    such as ``{type: kube-vip, on: control-plane}``. Raises ValueError saying why not."""
+    value: Any = text.strip()
+    if value.startswith("{"):
+        loaded, diagnostics = load(value)
+        if loaded is None:
+            raise ValueError(diagnostics[0].message)
+        value = loaded.data
+    check = Checker(Loaded(value))
+    load_balancer(check, value)
+    if check.found.failed:
+        raise ValueError(check.diagnostics[0].message)
+    return value
+
+
+def pool_name(text: str, taken: set[str]) -> str:
+    """A valid, unused pool name made from a tool's name for a group of machines
+    (``shop-md-0`` → ``shop-md-0``, ``GPU Nodes`` → ``gpu-nodes``)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    name = "-".join(words)[:POOL_NAME_MAX].strip("-") or "pool"
+    if not name[0].isalpha() or name in RESERVED_POOL_NAMES:
+        name = f"pool-{name}"[:POOL_NAME_MAX]
+    unique, number = name, 2
+    while unique in taken:
+        unique, number = f"{name}-{number}", number + 1
+    return unique
+
+
+@dataclass(frozen=True)
+class ImportedPool:
+    """A group of workers a tool names (a Cluster API MachineDeployment, kind nodes with
+    the same labels): its pool name, count and the line that states it."""
+
+    name: str
+    count: int
+    line: int
+
+
 def _pool(count: Any, defaults: tuple[str, ...], drop: set[str]) -> Any:
     """A spec pool value: the bare count unless components must differ from the defaults."""
     if not drop.intersection(defaults):
@@ -137,9 +193,22 @@ class Result:
         if self.data.get("etcd") != "stacked":
             cp_defaults = tuple(c for c in CONTROL_PLANE_DEFAULT if c != "etcd")
         self.data["control-plane"] = _pool(cp, cp_defaults, drop)
-        self.data["workers"] = _pool(workers, WORKER_DEFAULT, drop)
+        if isinstance(workers, list):
+            # Several pools: the list form, each pool at the line that states it.
+            entries = []
+            for index, pool in enumerate(workers):
+                entry: dict[str, Any] = {"name": pool.name, "count": pool.count}
+                if drop.intersection(WORKER_DEFAULT):
+                    entry["components"] = [c for c in WORKER_DEFAULT if c not in drop]
+                entries.append(entry)
+                for key in ("name", "count"):
+                    self.lines[("workers", index, key)] = pool.line
+                self.lines[("workers", index)] = pool.line
+            self.data["workers"] = entries
+        else:
+            self.data["workers"] = _pool(workers, WORKER_DEFAULT, drop)
         # Every imported cluster has CoreDNS (unless disabled) and needs a CNI plugin.
-        self.data["addons"] = [a for a in ADDONS if a not in drop]
+        self.data["addons"] = [a for a in CLUSTER_ADDONS if a not in drop]
         self.data["clients"] = list(CLIENTS_DEFAULT)
         self.data.setdefault("runtime", "containerd")
         self.lines.setdefault(("addons",), self.lines[()])

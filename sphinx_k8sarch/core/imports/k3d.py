@@ -87,13 +87,20 @@ class _K3d:
 
         servers = data.get("servers", 1)
         agents = data.get("agents", 0)
+        counted: list[int] = []
+        miscounted = False  # servers refused: no single-server inference
         for key, value, low in (("servers", servers, 1), ("agents", agents, 0)):
             if not is_count(value):
                 state.error(doc.line((key,)), Subtype.TYPE,
                             f"{key} must be a whole number, not {describe_value(value)}")
+                # Only the count reaches the spec: a list here is no list of pools.
+                value = low
+                miscounted = miscounted or key == "servers"
             elif value < low:
                 state.error(doc.line((key,)), Subtype.VALUE,
                             f"{key} must be at least {low}, not {value}")
+            counted.append(value)
+        servers, agents = counted
         servers_line = doc.line(("servers",)) if "servers" in data else root
         result.lines[("control-plane",)] = servers_line
         result.lines[("workers",)] = doc.line(("agents",)) if "agents" in data else root
@@ -140,7 +147,7 @@ class _K3d:
             result.put("etcd", "stacked", cluster_init)
         else:
             result.put("etcd", "stacked", servers_line)
-            if servers == 1 and not isinstance(servers, bool):
+            if servers == 1 and not miscounted:
                 drop.add("etcd")
                 result.put("datastore", "SQLite", servers_line)
                 state.field(servers_line, "k3s keeps the state of a single server in SQLite "

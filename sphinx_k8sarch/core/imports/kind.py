@@ -9,7 +9,7 @@ from typing import Any
 
 from ..diagnostics import Subtype, closest, describe_value, did_you_mean
 from ..yamlspec import Loaded, Path, load
-from .common import ImportState, Result, lookup
+from .common import ImportedPool, ImportState, Result, lookup, pool_name
 
 API_VERSIONS = {
     "kind.x-k8s.io/v1alpha4": "",
@@ -88,7 +88,11 @@ class _Kind:
         result.lines[("addons",)] = doc.line(("networking",))
         return result.finish(control_plane, workers, drop)
 
-    def _nodes(self, data: dict[Any, Any], result: Result) -> tuple[int, int]:
+    def _nodes(self, data: dict[Any, Any], result: Result
+               ) -> tuple[int, int | list[ImportedPool]]:
+        """The control-plane count and the workers: a count, or pools when workers carry
+        different ``labels`` (each distinct set of labels a pool, named after its first
+        label's value)."""
         state, doc = self.state, self.doc
         nodes = data.get("nodes")
         if nodes is None or nodes == []:
@@ -101,6 +105,7 @@ class _Kind:
                         f"nodes must be a list of nodes, not {describe_value(nodes)}")
             return 1, 0
         found = {"control-plane": 0, "worker": 0}
+        groups: dict[tuple[tuple[str, str], ...], list[int]] = {}
         for index, node in enumerate(nodes):
             path: Path = ("nodes", index)
             if not isinstance(node, dict):
@@ -121,13 +126,25 @@ class _Kind:
             key = "control-plane" if role == "control-plane" else "workers"
             result.lines.setdefault((key,), role_line)
             found[role] += 1
+            if role == "worker":
+                labels = node.get("labels")
+                key_labels = tuple(sorted((str(k), str(v)) for k, v in labels.items())
+                                   ) if isinstance(labels, dict) else ()
+                groups.setdefault(key_labels, []).append(index)
             for patch in _patch_paths(node, path):
                 _check_kubeadm_patch(state, doc, patch)
         result.lines.setdefault(("workers",), doc.line(("nodes",)))
         if not found["control-plane"] and not state.failed:
             state.error(doc.line(("nodes",)), Subtype.VALUE,
                         "a kind cluster needs at least one control-plane node")
-        return found["control-plane"], found["worker"]
+        if len(groups) < 2:
+            return found["control-plane"], found["worker"]
+        pools: list[ImportedPool] = []
+        for labels, indexes in groups.items():
+            text = labels[0][1] if labels else "worker"
+            name = pool_name(text, {p.name for p in pools})
+            pools.append(ImportedPool(name, len(indexes), doc.line(("nodes", indexes[0]))))
+        return found["control-plane"], pools
 
 
 def _patch_paths(mapping: dict[Any, Any], path: Path) -> list[Path]:

@@ -1,0 +1,3 @@
+extensions = ["myst_parser", "sphinx_k8sarch"]
+nitpicky = True
+exclude_patterns = ["_build"]
