@@ -111,6 +111,16 @@ def inline_svg(data: bytes, prefix: str, title: str, description: str,
     return ET.tostring(root, encoding="unicode")
 
 
+
+#: Attribute names Graphviz writes on every shape and text: plain and harmless, and most of
+#: what :func:`_clean_attributes` looks at, so they skip its checks.
+_PLAIN = frozenset({
+    "id", "class", "fill", "stroke", "stroke-width", "stroke-dasharray", "d", "points",
+    "x", "y", "cx", "cy", "rx", "ry", "font-family", "font-size", "font-weight",
+    "font-style", "text-anchor", "transform", "width", "height", "viewBox", "opacity",
+    "fill-opacity", "stroke-opacity",
+})
+
 def _classes(element: ET.Element) -> set[str]:
     return set(element.get("class", "").split())
 
@@ -158,6 +168,8 @@ def _clean_attributes(element: ET.Element) -> None:
     styles that load or run something."""
     is_link = element.tag == f"{_S}a"
     for attr, value in list(element.attrib.items()):
+        if attr in _PLAIN:
+            continue
         local = attr.rpartition("}")[2].lower()
         if (local.startswith("on") or (attr.startswith("{") and attr not in _NS_ATTRS)
                 or (local == "href" and not is_link)
