@@ -61,6 +61,11 @@ def test_every_problem_is_located_in_the_file_or_at_the_directive(html: SphinxTe
     # it, so the file's own warning that the endpoint is unknown follows.
     expected += [f"md/page.md:{bad_option} [myst.directive_option]",
                  f"clusters/kubectl-stacked-3zones.json:{shop} [k8sarch.import]"]
+    # MyST-Parser's own warning: its oldest admitted release names the page
+    # "page.md.rst" one line higher; ours are exact on every version.
+    found = [f"md/page.md:{bad_option} [myst.directive_option]"
+             if w == f"md/page.md.rst:{bad_option - 1} [myst.directive_option]" else w
+             for w in found]
     assert found == sorted(expected)
     # docutils refuses the directive, with the option's reason, at the directive.
     at = line_of(srcdir / PAGES["rst"], "{type: nope}") - 1
