@@ -35,6 +35,14 @@ ALLOWED = frozenset({
 #: links, hrefs dropped elsewhere) and ``xml:space``/``xml:lang`` on text. Not
 #: ``xml:base``, which would change what a relative link points at.
 _NS_ATTRS = frozenset({_HREF, _XTITLE, f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang"})
+#: Attribute names Graphviz writes on every shape and text: plain and harmless, and most of
+#: what :func:`_clean_attributes` looks at, so they skip its checks.
+_PLAIN = frozenset({
+    "id", "class", "fill", "stroke", "stroke-width", "stroke-dasharray", "d", "points",
+    "x", "y", "cx", "cy", "rx", "ry", "font-family", "font-size", "font-weight",
+    "font-style", "text-anchor", "transform", "width", "height", "viewBox", "opacity",
+    "fill-opacity", "stroke-opacity",
+})
 #: CSS that can fetch or run something; Graphviz only writes colours (gradient stops).
 _UNSAFE_STYLE = re.compile(r"url\s*\(|expression|javascript|@import|behavior|binding|\\",
                            re.IGNORECASE)
@@ -117,15 +125,6 @@ def inline_svg(data: bytes, prefix: str, title: str, description: str,
     return ET.tostring(root, encoding="unicode")
 
 
-
-#: Attribute names Graphviz writes on every shape and text: plain and harmless, and most of
-#: what :func:`_clean_attributes` looks at, so they skip its checks.
-_PLAIN = frozenset({
-    "id", "class", "fill", "stroke", "stroke-width", "stroke-dasharray", "d", "points",
-    "x", "y", "cx", "cy", "rx", "ry", "font-family", "font-size", "font-weight",
-    "font-style", "text-anchor", "transform", "width", "height", "viewBox", "opacity",
-    "fill-opacity", "stroke-opacity",
-})
 
 def _classes(element: ET.Element) -> set[str]:
     return set(element.get("class", "").split())

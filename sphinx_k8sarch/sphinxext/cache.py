@@ -51,6 +51,10 @@ FAILED_DIR = "failed"
 RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")")
 
 
+#: The PNG linked under an HTML figure with ``k8sarch_download_png``: (format, dpi).
+DOWNLOAD_PNG = ("png", RASTER_DPI)
+
+
 def render_format(builder: Builder) -> tuple[str, int | None] | None:
     """(format, dpi for raster output) of the figures ``builder`` writes, None for the
     builders that show the text description instead."""
@@ -69,7 +73,7 @@ def render_formats(builder: Builder) -> list[tuple[str, int | None]]:
     if wanted is None:
         return []
     if builder.format == "html" and get_config(builder.env).download_png:
-        return [wanted, ("png", RASTER_DPI)]
+        return [wanted, DOWNLOAD_PNG]
     return [wanted]
 
 

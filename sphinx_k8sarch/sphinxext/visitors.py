@@ -15,8 +15,7 @@ from ..core.dot import print_variant
 from ..core.i18n import Translator
 from ..core.render import RenderError, atomic_target, cache_dir, obtain
 from ..core.svg import inline_svg
-from ..core.vocabulary import RASTER_DPI
-from .cache import POOLS, note_failure, render_format
+from .cache import DOWNLOAD_PNG, POOLS, note_failure, render_format
 from .config import get_config
 from .nodes import k8sarch_diagram, k8sarch_link
 
@@ -102,7 +101,7 @@ def _downloads(self: Any, node: k8sarch_diagram, svg: Path, _: Translator) -> st
     """Plain links under the figure to the rendered SVG (and the PNG, if configured),
     copied beside the page's images."""
     links = []
-    png = (_render(self, node, "png", RASTER_DPI)
+    png = (_render(self, node, *DOWNLOAD_PNG)
            if get_config(self.builder.env).download_png else None)
     for path, text in ((svg, _("Download SVG")), (png, _("Download PNG"))):
         if path is None:

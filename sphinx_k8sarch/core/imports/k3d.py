@@ -88,14 +88,12 @@ class _K3d:
         servers = data.get("servers", 1)
         agents = data.get("agents", 0)
         counted: list[int] = []
-        miscounted = False  # servers refused: no single-server inference
         for key, value, low in (("servers", servers, 1), ("agents", agents, 0)):
             if not is_count(value):
                 state.error(doc.line((key,)), Subtype.TYPE,
                             f"{key} must be a whole number, not {describe_value(value)}")
                 # Only the count reaches the spec: a list here is no list of pools.
                 value = low
-                miscounted = miscounted or key == "servers"
             elif value < low:
                 state.error(doc.line((key,)), Subtype.VALUE,
                             f"{key} must be at least {low}, not {value}")
@@ -147,7 +145,8 @@ class _K3d:
             result.put("etcd", "stacked", cluster_init)
         else:
             result.put("etcd", "stacked", servers_line)
-            if servers == 1 and not miscounted:
+            # A refused count (counted as 1 above) says nothing about a single server.
+            if servers == 1 and is_count(data.get("servers", 1)):
                 drop.add("etcd")
                 result.put("datastore", "SQLite", servers_line)
                 state.field(servers_line, "k3s keeps the state of a single server in SQLite "
