@@ -29,8 +29,10 @@ import tempfile
 import threading
 import time
 from typing import IO, Any, Self
+import xml.etree.ElementTree as ET
 
 from . import __version__
+from .svg import TEMPLATE_SUFFIX, TEMPLATE_VERSION, svg_template
 from .vocabulary import DEFAULT_RENDERER, RENDER_FORMATS, RENDER_TIMEOUT
 
 FORMATS = RENDER_FORMATS
@@ -170,6 +172,41 @@ def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None
             head = written.read(64)
         if not head.lstrip().startswith(MAGIC[fmt]):
             raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
+        if fmt == "svg":
+            # Sanitised here, in the pool's process while Sphinx reads and writes on; in
+            # place before the SVG appears, so a writer that sees the SVG finds it.
+            _write_template(target, tmp.read_bytes())
+
+
+def template_path(target: Path) -> Path:
+    """Where the sanitised template of the SVG render ``target`` is kept."""
+    return target.with_name(target.name + TEMPLATE_SUFFIX)
+
+
+def _write_template(target: Path, data: bytes) -> str | None:
+    try:
+        template = svg_template(data)
+    except ET.ParseError:
+        return None  # the writer's own inline_svg reports it
+    if template is not None:
+        with atomic_target(template_path(target)) as tmp:
+            tmp.write_text(template, encoding="utf-8")
+    return template
+
+
+def svg_template_for(target: Path) -> str | None:
+    """The template of the SVG render ``target`` (see :func:`.svg.svg_template`): the one
+    the renderer's process wrote, or made and kept now (a render from an older cache)."""
+    try:
+        kept = template_path(target).read_text(encoding="utf-8")
+        if kept.startswith(f'{{"version": "{TEMPLATE_VERSION}"'):
+            return kept
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        return _write_template(target, target.read_bytes())
+    except OSError:
+        return None
 
 
 def render(source: str, fmt: str, cache_dir: Path, command: str | None = None,

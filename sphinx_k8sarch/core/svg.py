@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import hashlib
+import json
+from pathlib import Path
 import re
 import xml.etree.ElementTree as ET
 
@@ -180,3 +183,77 @@ def _clean_attributes(element: ET.Element) -> None:
                 or (local == "href" and not is_link)
                 or (local == "style" and _UNSAFE_STYLE.search(value))):
             del element.attrib[attr]
+
+
+# -- the sanitised SVG of a render, once per render ------------------------------------------
+#: A template is :func:`inline_svg`'s result with these private-use characters where the
+#: per-figure parts go: the id prefix, the title, the description, and each link target
+#: (by index, between the two link marks). Renders that hold any of them are not templated.
+_PREFIX, _LINK_OPEN, _LINK_CLOSE, _TITLE, _DESC = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
+_SENTINELS = tuple(c.encode() for c in (_PREFIX, _LINK_OPEN, _LINK_CLOSE, _TITLE, _DESC))
+#: The title and description holes take their element's end: an empty one is ``<title/>``.
+_HOLES = re.compile(f"{_PREFIX}|>(?:{_TITLE}</title|{_DESC}</desc)>"
+                    f"|{_LINK_OPEN}([0-9]+){_LINK_CLOSE}")
+#: A template is only valid for the sanitiser that wrote it: this module's own bytes.
+TEMPLATE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+#: Suffix of a template file beside the cached render it was made from.
+TEMPLATE_SUFFIX = ".tpl"
+
+
+def svg_template(data: bytes) -> str | None:
+    """The work of :func:`inline_svg` that depends only on the render (parse, sanitise,
+    serialise), done once per render: the pool makes it beside the SVG, the writers only
+    fill it in (:func:`fill_template`). None if the render holds a placeholder character.
+    Raises :class:`~xml.etree.ElementTree.ParseError` like :func:`inline_svg`."""
+    if any(sentinel in data for sentinel in _SENTINELS):
+        return None
+    names: list[str] = []
+
+    def placeholder(name: str) -> str:
+        names.append(name)
+        return f"{_LINK_OPEN}{len(names) - 1}{_LINK_CLOSE}"
+
+    body = inline_svg(data, _PREFIX, _TITLE, _DESC, placeholder)
+    head = json.dumps({"version": TEMPLATE_VERSION, "links": names})
+    return f"{head}\n{body}"
+
+
+def fill_template(template: str, prefix: str, title: str, description: str,
+                  link: Callable[[str], str | None]) -> str | None:
+    """What :func:`inline_svg` returns for the render ``template`` was made from, or None
+    when the template cannot say (another sanitiser's, or a link that ``link`` drops, which
+    changes the drawing's structure): then the caller runs :func:`inline_svg`."""
+    head, _, body = template.partition("\n")
+    try:
+        meta = json.loads(head)
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or meta.get("version") != TEMPLATE_VERSION:
+        return None
+    targets = []
+    for name in meta.get("links", []):
+        target = link(name)
+        if target is None or not safe_href(target):
+            return None
+        targets.append(_escape_attribute(target))
+    parts = {_PREFIX: _escape_attribute(prefix)}
+    for hole, tag, text in ((_TITLE, "title", title), (_DESC, "desc", description)):
+        text = _escape_text(xml_text(text))
+        parts[f">{hole}</{tag}>"] = f">{text}</{tag}>" if text else " />"
+
+    def fill(match: re.Match[str]) -> str:
+        index = match.group(1)
+        return targets[int(index)] if index is not None else parts[match.group(0)]
+
+    return _HOLES.sub(fill, body)
+
+
+def _escape_text(text: str) -> str:
+    """As ElementTree escapes element text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _escape_attribute(text: str) -> str:
+    """As ElementTree escapes an attribute value."""
+    return (_escape_text(text).replace('"', "&quot;").replace("\r", "&#13;")
+            .replace("\n", "&#10;").replace("\t", "&#09;"))

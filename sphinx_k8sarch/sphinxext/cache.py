@@ -36,6 +36,7 @@ from ..core.render import (
     key_for,
     source_digest,
 )
+from ..core.svg import TEMPLATE_SUFFIX
 from ..core.vocabulary import RASTER_DPI
 from .config import get_config
 from .nodes import k8sarch_diagram
@@ -48,7 +49,9 @@ if TYPE_CHECKING:
 
 FAILED_DIR = "failed"
 #: File names of renders, as :func:`~.render.cache_name` writes them.
-RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")")
+#: Names the cache writes: renders, and the sanitised template beside each SVG.
+RENDER_NAME = re.compile(r"k8sarch-[0-9a-f]{32}\.(?:" + "|".join(FORMATS) + ")"
+                         + f"(?:{re.escape(TEMPLATE_SUFFIX)})?")
 
 
 #: The PNG linked under an HTML figure with ``k8sarch_download_png``: (format, dpi).
@@ -231,6 +234,7 @@ def remove_stale(app: Sphinx, exception: Exception | None) -> None:
                 for fmt in FORMATS}
     except RenderError:
         return
+    live |= {name + TEMPLATE_SUFFIX for name in live if name.endswith(".svg")}
     folders = [cache_dir(app.doctreedir)]
     if app.builder.format == "latex":
         folders.append(Path(app.builder.outdir))

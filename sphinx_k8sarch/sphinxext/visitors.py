@@ -13,8 +13,8 @@ from docutils import nodes
 
 from ..core.dot import print_variant
 from ..core.i18n import Translator
-from ..core.render import RenderError, atomic_target, cache_dir, obtain
-from ..core.svg import inline_svg
+from ..core.render import RenderError, atomic_target, cache_dir, obtain, svg_template_for
+from ..core.svg import fill_template, inline_svg
 from .cache import DOWNLOAD_PNG, POOLS, note_failure, render_format
 from .config import get_config
 from .nodes import k8sarch_diagram, k8sarch_link
@@ -71,9 +71,14 @@ def html_visit(self: Any, node: k8sarch_diagram) -> None:
     svg = None
     if path is not None:
         links = _links(node, cfg.link_components == "glossary")
+        template = svg_template_for(path)
+        if template is not None:
+            svg = fill_template(template, node["prefix"], node["title"], node["alt"],
+                                links.get)
         try:
-            svg = inline_svg(path.read_bytes(), node["prefix"], node["title"], node["alt"],
-                             links.get)
+            if svg is None:
+                svg = inline_svg(path.read_bytes(), node["prefix"], node["title"],
+                                 node["alt"], links.get)
         except ET.ParseError as exc:
             note_failure(self.builder, node, f"the renderer wrote SVG that cannot be read ({exc})")
     if svg is None:

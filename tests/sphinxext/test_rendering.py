@@ -88,6 +88,29 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path, make_app: MakeApp) 
     assert re.search(rb"<svg[^>]+role=\"(img|group)\"", a["page_md.html"])
 
 
+@pytest.mark.parametrize("state", ["missing", "another sanitiser's"])
+def test_pages_do_not_depend_on_the_kept_templates(tmp_path: Path, make_app: MakeApp,
+                                                   state: str) -> None:
+    """A cache from an older release (no templates, or templates of another sanitiser)
+    gives the same pages as a fresh one, and its templates are made anew."""
+    srcdir = prepare(tmp_path, "renderer", [ONE, TWO])
+    first = build(make_app, srcdir)
+    fresh = _outputs(Path(first.outdir))
+    cache = Path(first.doctreedir) / "_k8sarch"
+    templates = sorted(cache.glob("k8sarch-*.svg.tpl"))
+    assert len(templates) == 2
+    for template in templates:
+        if state == "missing":
+            template.unlink()
+        else:
+            template.write_text('{"version": "0000", "links": []}\n<svg>stale</svg>',
+                                encoding="utf-8")
+    shutil.rmtree(first.outdir)
+    again = build(make_app, srcdir)
+    assert _outputs(Path(again.outdir)) == fresh
+    assert all("stale" not in t.read_text(encoding="utf-8") for t in templates)
+
+
 def _renders(folder: Path, suffix: str) -> set[str]:
     return {p.name for p in folder.glob(f"k8sarch-*.{suffix}") if RENDER_NAME.fullmatch(p.name)}
 
@@ -109,6 +132,8 @@ def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
     app = build(make_app, srcdir)
     after = _renders(cache, "svg")
     assert len(after) == 2 and len(after & before) == 1
+    # Each SVG's sanitised template (made by the renderer's process) lives and goes with it.
+    assert _renders(cache, "svg.tpl") == {name + ".tpl" for name in after}
     # A project image whose name merely starts like ours is not ours to delete.
     mine = Path(latex.outdir) / "k8sarch-overview.png"
     mine.write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -124,6 +149,7 @@ def test_stale_renders_are_removed(tmp_path: Path, make_app: MakeApp) -> None:
         path.write_text(text[:text.index(start)], encoding="utf-8")
     app = build(make_app, srcdir)
     assert _renders(cache, "svg") < after
+    assert _renders(cache, "svg.tpl") == {name + ".tpl" for name in _renders(cache, "svg")}
 
 
 @pytest.mark.slow
