@@ -138,6 +138,8 @@ POOL_OF_REST = {"cp": CONTROL_PLANE, "etcd": ETCD, "worker": CALLERS}
 ETCD_POOL = "etcd_pool"
 PEERS = "etcd_peers"
 LEGEND = "legend"
+#: The suffix of the invisible body of a machine without components.
+EMPTY = "_empty"
 #: The legend's lines; glyphs stand for the line styles drawn in the figure.
 LEGEND_CALLS = N_("→ calls: the arrow points at\nthe one called; each port is\nwritten once per kind of call")
 LEGEND_PEERS = N_("- - - etcd peer traffic: every\nmember with every other")
@@ -160,6 +162,9 @@ class _Item:
     """One thing stacked in a column: a machine or a loose node, by its rows of node ids."""
 
     rows: list[list[str]]
+    #: No conversation leaves it (an empty machine, or one whose components talk only
+    #: among themselves): nothing but its place orders it.
+    loose_order: bool = False
 
     @property
     def anchor(self) -> str:
@@ -193,6 +198,11 @@ class _Writer:
         self.pooled = frozenset() if self.zoned_etcd else frozenset(
             n.id for g in graph.groups if _pool(g) == ETCD and g.kind != "collapsed"
             for n in g.nodes)
+        owner = {n.id: g.id for g in graph.groups for n in g.nodes}
+        #: Nodes with a conversation that leaves their machine: what orders machines.
+        self.reaching = frozenset(end for e in graph.edges
+                                  if owner.get(e.tail) != owner.get(e.head)
+                                  for end in (e.tail, e.head))
         self.down = frozenset(n.id for n in [*graph.free, *(n for g in graph.groups
                                                              for n in g.nodes)] if n.down)
 
@@ -221,10 +231,10 @@ class _Writer:
             sub.attr("graph", **{"class": classes})
             if not group.nodes:
                 # An empty machine still needs a body to be drawn.
-                anchor = f"{group.id}_empty"
+                anchor = f"{group.id}{EMPTY}"
                 sub.node(anchor, label="", shape="box", style="invis", width="1.6",
                          height="0.5")
-                return _Item([[anchor]])
+                return _Item([[anchor]], loose_order=True)
             layout = rows(group)
             for index, row in enumerate(layout):
                 with sub.subgraph(name=f"row_{group.id}_{index}") as line:
@@ -240,7 +250,8 @@ class _Writer:
                 if index:
                     # Invisible edges stack the rows; they carry no meaning.
                     sub.edge(layout[index - 1][0].id, row[0].id, style="invis", weight="5")
-            return _Item([[n.id for n in row] for row in layout])
+            return _Item([[n.id for n in row] for row in layout],
+                         loose_order=self.reaching.isdisjoint(n.id for n in group.nodes))
 
     def loose(self, node: GNode) -> _Item:
         self.dot.node(node.id, **_node_attrs(node))
@@ -348,7 +359,35 @@ class _Writer:
                     self.level.update(dict.fromkeys(row, level + index))
                     ranks[level + index].append(row[0])
             level += column.height
+        ladders: dict[int, list[str]] = {}
+        for number, column in enumerate(columns):
+            empty = [item for item in column.items if item.loose_order]
+            if len(empty) < 2:
+                continue
+            # dot orders clusters within a rank only by the edges between ranks (it drops
+            # edges along a rank between clusters), and empty machines have none: they
+            # came out backwards (a course's first steps). A ladder of invisible rungs,
+            # one per such machine, to invisible posts in order on the next rank makes
+            # any other order cost crossings. Machines with conversations are ordered by
+            # them; rungs among those cost more crossings than they save.
+            beside = column.start + column.height
+            if beside >= len(ranks):
+                # The last column: the rank before it, or a rank of its own for posts.
+                beside = column.start - 1 if column.start else len(ranks)
+            posts = [f"ladder_{number}_{index}" for index in range(len(empty))]
+            for post, item in zip(posts, empty, strict=True):
+                self.dot.node(post, label="", shape="point", style="invis", width="0.01",
+                              height="0.01", fixedsize="true")
+                ends = (item.anchor, post) if beside > column.start else (post, item.anchor)
+                self.dot.edge(*ends, style="invis")
+            # Along the rank, an edge's tail comes first: left, or on top with LR.
+            for first, second in pairwise(posts):
+                self.dot.edge(first, second, style="invis")
+            ladders.setdefault(beside, []).extend(posts)
+        if len(ranks) in ladders:
+            ranks.append([])
         for index, members in enumerate(ranks):
+            members.extend(ladders.get(index, []))
             with self.dot.subgraph(name=f"rank_{index}") as same:
                 same.attr(rank="same")
                 for node_id in members:

@@ -15,6 +15,7 @@ from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
 from sphinx_k8sarch.core.pipeline import parse
 from sphinx_k8sarch.core.render import render
+from sphinx_k8sarch.core.vocabulary import LAYOUTS
 
 EN = Translator("en")
 #: The issue's bound for stacked and external etcd with 1–7 control-plane nodes.
@@ -73,6 +74,37 @@ def test_layout_reads_at_a_glance(case: layout.Case, cache: Path) -> None:
                                   layout.matrix(full=False)], ids=lambda c: c.id)
 def test_layout_reads_at_a_glance_whole_matrix(case: layout.Case, cache: Path) -> None:
     check(case, drawing(case, cache))
+
+
+#: Machines with nothing that orders them: no component (a course's first steps draw the
+#: bare machines), or components that talk to nobody outside their machine (workers of a
+#: control plane still empty). (label, spec)
+UNORDERED = [
+    ("course-step-2", "control-plane: {count: 1, components: []}\n"
+                      + "workers: {count: 3, components: []}\nclients: []\n"),
+    *[(f"bare-{cp}cp-{workers}w",
+       f"control-plane: {{count: {cp}, components: []}}\n"
+       + f"workers: {{count: {workers}, components: []}}\nclients: []\n")
+      for cp in (2, 3, 5) for workers in (0, 3, 5)],
+    ("bare-cp-3w", "control-plane: {count: 3, components: []}\nworkers: 3\nclients: []\n"),
+    ("bare-workers-kubectl", "control-plane: 1\nworkers: {count: 4, components: []}\n"
+                             + "clients: [kubectl]\n"),
+]
+
+
+@needs_renderer
+@pytest.mark.parametrize("shape", LAYOUTS)
+@pytest.mark.parametrize(("label", "spec"), UNORDERED, ids=[u[0] for u in UNORDERED])
+def test_machines_nothing_orders_stand_in_reading_order(label: str, spec: str, shape: str,
+                                                        cache: Path) -> None:
+    cluster, diagnostics, _data = parse(spec)
+    assert cluster is not None, diagnostics
+    path, _new = render(to_dot(build_graph(cluster, EN), layout=shape), "svg", cache)
+    measured = layout.read(path.read_bytes())
+    assert layout.reading_order(measured) == []
+    assert len(layout.crossings(measured)) <= MAX_CROSSINGS
+    if shape == LAYOUTS[0]:  # top-down is the layout for wide pages
+        assert measured.width <= MAX_WIDTH
 
 
 # -- the measures themselves ---------------------------------------------------------------
