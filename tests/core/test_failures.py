@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+import re
 
 from helpers import layout
 from helpers.markers import needs_renderer
@@ -19,6 +20,7 @@ from sphinx_k8sarch.core.i18n import Translator
 from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.pipeline import analyse
 from sphinx_k8sarch.core.render import render
+from sphinx_k8sarch.core.vocabulary import LAYOUTS
 
 EN, ES = Translator("en"), Translator("es")
 
@@ -297,12 +299,16 @@ def test_zones_are_drawn_as_labelled_frames_around_their_machines() -> None:
     cluster, _ = drawn("control-plane: 3\nworkers: 3\nload-balancer: cloud\n"
                        "zones: [eu-west-1a, eu-west-1b, eu-west-1c]\nfailures: [eu-west-1b]\n")
     dot = to_dot(build_graph(cluster, EN))
-    for zone in ("eu-west-1a", "eu-west-1b", "eu-west-1c"):
-        block = dot.split(f'subgraph "cluster_zone_{zone}" {{', 1)[1].split("\n\t}", 1)[0]
-        assert f'label="{zone}"' in block
-        assert {f"cluster_cp{n}" for n in range(1, 4) if f"cluster_cp{n}" in block} == {
-            f"cluster_cp{int(zone[-1], 16) - 9}"}
-    assert 'class="k8s-zone k8s-down"' in dot and dot.count('class="k8s-zone"') == 2
+    for number, zone in enumerate(("eu-west-1a", "eu-west-1b", "eu-west-1c"), start=1):
+        # One frame per zone in each column: its control-plane machine, its worker.
+        for column, machine in (("control-plane", f"cp{number}"),
+                                ("callers", f"worker{number}")):
+            block = dot.split(f'subgraph "cluster_zone_{zone}_{column}" {{', 1)[1].split(
+                "\n\t}", 1)[0]
+            assert f'label="{zone}"' in block
+            assert set(re.findall(r"cluster_(?:cp|worker)\d", block)) == {
+                f"cluster_{machine}"}
+    assert dot.count('class="k8s-zone k8s-down"') == 2 and dot.count('class="k8s-zone"') == 4
 
 
 def test_real_names_are_drawn_shortened_and_accepted_in_zones_and_failures() -> None:
@@ -335,18 +341,26 @@ def test_a_name_must_be_a_machines_own() -> None:
     ("control-plane: 5\nworkers: [{name: general, count: 6}, {name: gpu, count: 2}]\n"
     "load-balancer: cloud\nzones: [z1, z2, z3]\nfailures: [z3]\n"),
 ])
-def test_zones_are_stripes_in_the_spec_order_around_their_machines(
-        spec: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("shape", LAYOUTS)
+def test_zone_frames_come_in_the_spec_order_around_their_machines(
+        spec: str, shape: str, tmp_path: Path) -> None:
     cluster, _ = drawn(spec)
-    svg, _new = render(to_dot(build_graph(cluster, EN)), "svg", tmp_path)
+    svg, _new = render(to_dot(build_graph(cluster, EN), layout=shape), "svg", tmp_path)
     drawing = layout.read(svg.read_bytes())
-    stripes = [drawing.clusters[f"zone_{zone}"] for zone, _machines in cluster.zones]
-    assert [s.top for s in stripes] == sorted(s.top for s in stripes)  # top down, in order
-    for upper, lower in itertools.pairwise(stripes):
-        assert upper.bottom <= lower.top  # stripes do not overlap
-    for stripe, (_zone, machines) in zip(stripes, cluster.zones, strict=True):
+    zones = [zone for zone, _machines in cluster.zones]
+    assert layout.zone_order(drawing, zones) == []
+    for zone, machines in cluster.zones:
+        frames = [box for name, box in drawing.clusters.items()
+                  if name.startswith(f"zone_{zone}_")]
         # Machines of a folded pool (cp-4 … cp-5) have no box of their own.
         boxes = [drawing.clusters[m.replace("-", "")] for m in machines
                  if m.replace("-", "") in drawing.clusters]
-        assert len(boxes) >= 2
-        assert all(stripe.top <= box.top and box.bottom <= stripe.bottom for box in boxes)
+        assert len(boxes) >= 2 and frames
+        assert all(any(f.left <= b.left and b.right <= f.right and f.top <= b.top
+                       and b.bottom <= f.bottom for f in frames) for b in boxes)
+    for one, other in itertools.combinations(
+            [b for n, b in drawing.clusters.items() if n.startswith("zone_")], 2):
+        assert (one.right <= other.left or other.right <= one.left
+                or one.bottom <= other.top or other.bottom <= one.top)  # no overlap
+
+

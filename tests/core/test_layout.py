@@ -107,6 +107,41 @@ def test_machines_nothing_orders_stand_in_reading_order(label: str, spec: str, s
         assert measured.width <= MAX_WIDTH
 
 
+#: Zoned clusters (machines spread round-robin over the zones): (control plane, workers,
+#: zones, clients, etcd).
+ZONED = [(cp, workers, zones, clients, etcd)
+         for cp in (3, 5) for workers in (3, 6) for zones in (2, 3)
+         for clients in ("[kubectl]", "[]") for etcd in ("stacked", "external")]
+#: Zone frames inside columns still cross a few lines (a pool over three zones, five API
+#: servers fanned out from one load balancer): measured worst 4, from 26 with stripes.
+MAX_ZONED_CROSSINGS = 4
+
+
+@needs_renderer
+@pytest.mark.parametrize("shape", LAYOUTS)
+@pytest.mark.parametrize(("cp", "workers", "zones", "clients", "etcd"), [
+    pytest.param(*case, marks=[pytest.mark.slow] if index % 4 else [])
+    for index, case in enumerate(ZONED)])
+def test_zoned_clusters_read_frame_by_frame(cp: int, workers: int, zones: int, clients: str,
+                                            etcd: str, shape: str, cache: Path) -> None:
+    names = ["a", "b", "c"][:zones]
+    cluster, diagnostics, _data = parse(
+        f"control-plane: {cp}\nworkers: {workers}\netcd: {etcd}\nload-balancer: haproxy\n"
+        f"clients: {clients}\nzones: [{', '.join(names)}]\n")
+    assert cluster is not None, diagnostics
+    path, _new = render(to_dot(build_graph(cluster, EN), layout=shape), "svg", cache)
+    measured = layout.read(path.read_bytes())
+    crossings = len(layout.crossings(measured))
+    order = layout.zone_order(measured, names)
+    if etcd == "external" and zones == 2 and (order or crossings > MAX_ZONED_CROSSINGS):
+        # Three members over two zones: inside the etcd box dot puts zone b's frame
+        # (etcd-2) above zone a's (etcd-1, etcd-3), and the API servers' arrows into the
+        # box cross (5-6); known, measured, to be fixed.
+        pytest.xfail(f"known: {order}, {crossings} crossings")
+    assert crossings <= MAX_ZONED_CROSSINGS
+    assert order == []
+
+
 # -- the measures themselves ---------------------------------------------------------------
 
 SQUARE = "M0,0 C0,0 10,0 10,0"

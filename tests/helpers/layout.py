@@ -233,12 +233,41 @@ def reading_order(drawing: Drawing) -> list[str]:
             pools.setdefault(name.removesuffix("_rest"), []).append((10**9, name))
     problems: list[str] = []
     for machines in pools.values():
-        ordered = [name for _n, name in sorted(machines)]
-        for before, after in pairwise(ordered):
-            a, b = drawing.clusters[before], drawing.clusters[after]
-            same_row = b.top < a.bottom and a.top < b.bottom
-            if (same_row and b.left < a.right - 1) or (not same_row and b.top < a.top):
-                problems.append(f"{after} comes before {before}")
+        problems.extend(_out_of_order(drawing, [name for _n, name in sorted(machines)]))
+    return problems
+
+
+def _out_of_order(drawing: Drawing, names: list[str]) -> list[str]:
+    """Each of ``names`` (clusters) right of the one before on its row, or on a row below."""
+    problems = []
+    for before, after in pairwise(names):
+        a, b = drawing.clusters[before], drawing.clusters[after]
+        same_row = b.top < a.bottom and a.top < b.bottom
+        if (same_row and b.left < a.right - 1) or (not same_row and b.top < a.top):
+            problems.append(f"{after} comes before {before}")
+    return problems
+
+
+def zone_order(drawing: Drawing, zones: list[str]) -> list[str]:
+    """With zones, reading order is per frame: in every column the zone frames in the
+    spec's order, and in every frame its machines in order (cp-1 and cp-3 in zone a
+    come before cp-2 in zone b)."""
+    problems: list[str] = []
+    frames = {name: box for name, box in drawing.clusters.items()
+              if name.startswith("zone_")}
+    for column in ("callers", "control-plane", "etcd"):
+        mine = [f"zone_{zone}_{column}" for zone in zones
+                if f"zone_{zone}_{column}" in frames]
+        problems.extend(_out_of_order(drawing, mine))
+    for frame in frames.values():
+        pools: dict[str, list[tuple[int, str]]] = {}
+        for name, box in drawing.clusters.items():
+            match = MACHINE.match(name)
+            if match and frame.left <= box.left and box.right <= frame.right and (
+                    frame.top <= box.top and box.bottom <= frame.bottom):
+                pools.setdefault(match.group(1), []).append((int(match.group(2)), name))
+        for machines in pools.values():
+            problems.extend(_out_of_order(drawing, [n for _i, n in sorted(machines)]))
     return problems
 
 
