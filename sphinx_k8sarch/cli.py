@@ -35,7 +35,7 @@ from .core.imports import load_balancer_option
 from .core.model import Cluster
 from .core.pipeline import analyse, decode
 from .core.render import CACHE_FOLDER, RenderError, locate_renderer, render, renderer_version
-from .core.svg import inline_svg
+from .core.svg import TEMPLATE_SUFFIX, inline_svg
 from .core.vocabulary import (
     DEFAULT_RENDERER,
     FORMATS,
@@ -281,7 +281,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         folder = Path(args.doctree_dir) / CACHE_FOLDER
         files = [f for f in folder.glob("k8sarch-*") if f.is_file()] if folder.is_dir() else []
         size = sum(f.stat().st_size for f in files)
-        print(f"render cache here: {folder} ({len(files)} renders, {size} bytes)")
+        templates = sum(f.name.endswith(TEMPLATE_SUFFIX) for f in files)
+        print(f"render cache here: {folder} ({len(files) - templates} renders, {templates} "
+              f"sanitised SVG templates, {size} bytes)")
     return status
 
 

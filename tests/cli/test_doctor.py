@@ -21,6 +21,7 @@ def test_doctor_reports_versions_renderer_and_cache(tmp_path: Path,
     cache = tmp_path / "doctrees" / "_k8sarch"
     cache.mkdir(parents=True)
     (cache / f"k8sarch-{'0' * 32}.svg").write_bytes(b"<svg/>")
+    (cache / f"k8sarch-{'0' * 32}.svg.tpl").write_bytes(b"{}\n<svg/>")
     assert main(["doctor", "--doctree-dir", str(tmp_path / "doctrees")]) == 0
     out = capsys.readouterr().out
     assert f"sphinx-k8sarch {__version__}" in out.splitlines()[0]
@@ -29,7 +30,7 @@ def test_doctor_reports_versions_renderer_and_cache(tmp_path: Path,
     assert f"MyST-Parser: {metadata.version('myst-parser')}" in out
     assert f"renderer: graphviz-pure -> {renderer} (beside the running Python)" in out
     assert "renderer version: graphviz-pure" in out
-    assert f"render cache here: {cache} (1 renders, 6 bytes)" in out
+    assert f"render cache here: {cache} (1 renders, 1 sanitised SVG templates, 15 bytes)" in out
 
 
 def test_doctor_fails_without_a_renderer(capsys: pytest.CaptureFixture[str]) -> None:
