@@ -25,20 +25,16 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 import re
 
-from .dotwriter import Digraph, attr_list, escape
+from .dotwriter import Digraph, attr_list
+from .dotwriter import drawn_text as _text
 from .graph import GGroup, GNode, Graph
-from .i18n import N_, Translator
+from .i18n import Translator
+from .legend import legend
 from .palette import DOWN, EDGE_COLOUR, FONT, GROUP_STYLE, HIGHLIGHT, PALETTE, ZONE, family
 from .vocabulary import LAYOUTS, NAME_DRAWN
 
 #: The DOT builder; ``graphviz.Digraph`` writes the same text (tests swap one for the other).
 _Digraph = Digraph
-
-
-def _text(value: str) -> str:
-    """Text drawn as written: no ``\\N``/``\\l`` escapes, no ``<…>`` HTML labels, no entities
-    (quoting alone keeps all three active, and a trailing backslash breaks DOT)."""
-    return escape(value.replace("&", "&amp;"))
 
 
 def _wrap(label: str, width: int = 16) -> str:
@@ -134,19 +130,11 @@ POOL_OF_KIND = {"control-plane": CONTROL_PLANE, "etcd-host": ETCD, "worker": CAL
                 "addons": CALLERS}
 POOL_OF_REST = {"cp": CONTROL_PLANE, "etcd": ETCD, "worker": CALLERS}
 #: DOT names of what the layout adds: the box around external etcd members, the junction
-#: where the etcd peers meet, the legend.
+#: where the etcd peers meet.
 ETCD_POOL = "etcd_pool"
 PEERS = "etcd_peers"
-LEGEND = "legend"
 #: The suffix of the invisible body of a machine without components.
 EMPTY = "_empty"
-#: The legend's lines; glyphs stand for the line styles drawn in the figure.
-LEGEND_CALLS = N_("→ calls: the arrow points at\nthe one called; each port is\nwritten once per kind of call")
-LEGEND_PEERS = N_("- - - etcd peer traffic: every\nmember with every other")
-LEGEND_STANDBY = N_("dashed box: on standby; one\nelected leader does the work")
-LEGEND_FOLDED = N_("grey dashed box: more\nmachines like the first")
-LEGEND_DOWN = N_("grey dotted box: down; a\ndotted line: a conversation\nthat cannot happen")
-LEGEND_ZONE = N_("dashed frame: a zone\n(failure domain)")
 #: Kinds of conversation whose arrows into one box are drawn as one bundle.
 BUNDLED = ("local",)
 
@@ -192,7 +180,6 @@ class _Writer:
         self.level: dict[str, int] = {}
         self.place: dict[str, int] = {}  # index in its row, for edges inside one rank
         self.labelled: set[tuple[str, str]] = set()
-        self.zone_rank = {zone: index for index, (zone, _l, _d) in enumerate(graph.zones)}
         self.pooled = frozenset(
             n.id for g in graph.groups if _pool(g) == ETCD and g.kind != "collapsed"
             for n in g.nodes)
@@ -314,51 +301,8 @@ class _Writer:
                 column.items.extend(made[g.id] for g in members)
 
     def key(self) -> _Item | None:
-        """The legend: what the line and box styles of this figure mean (only those
-        it uses), below the callers."""
-        graph, _ = self.graph, self._
-        nodes = [n for g in graph.groups for n in g.nodes] + graph.free + graph.clients
-        entries: list[tuple[str, dict[str, str]]] = []
-        plain = {"shape": "plaintext", "fontsize": "10"}
-        if any(e.kind != "peer" for e in graph.edges):
-            entries.append((_(LEGEND_CALLS), plain))
-        if any(e.kind == "peer" for e in graph.edges):
-            entries.append((_(LEGEND_PEERS), plain))
-        if any(n.standby for n in nodes):
-            fill, border = PALETTE["control-plane"]
-            entries.append((_(LEGEND_STANDBY), {
-                "style": "rounded,filled,dashed", "fillcolor": fill, "color": border,
-                "fontsize": "10", "class": "k8s-comp k8s-comp--control-plane k8s-standby"}))
-        if any(g.kind == "collapsed" for g in graph.groups):
-            fill, border = PALETTE["collapsed"]
-            entries.append((_(LEGEND_FOLDED), {
-                "style": "rounded,filled,dashed", "fillcolor": fill, "color": border,
-                "fontsize": "10", "class": "k8s-comp k8s-comp--collapsed"}))
-        if self.down:
-            entries.append((_(LEGEND_DOWN), {
-                "style": "rounded,filled,dotted", "fillcolor": DOWN[0], "color": DOWN[1],
-                "fontsize": "10", "class": "k8s-comp k8s-down"}))
-        if graph.zones:
-            entries.append((_(LEGEND_ZONE), {
-                "style": "dashed", "color": ZONE, "fontsize": "10", "class": "k8s-zone-key"}))
-        if not entries:
-            return None
-        ids = [f"{LEGEND}_{index}" for index in range(len(entries))]
-        with self.dot.subgraph(name=f"cluster_{LEGEND}") as sub:
-            sub.attr(label=_text(_("Legend")), id=f"g-{LEGEND}", style="rounded",
-                     color=PALETTE["collapsed"][1], penwidth="0.8", fontsize="11",
-                     margin="8")
-            sub.attr("graph", **{"class": "k8s-legend"})
-            with sub.subgraph(name=f"row_{LEGEND}") as line:
-                line.attr(rank="same")
-                for node_id, (text, attrs) in zip(ids, entries, strict=True):
-                    classes = attrs.pop("class", "k8s-legend-text")
-                    line.node(node_id, label=_text(text), id=f"n-{node_id}",
-                              **{"class": f"{classes} k8s-legend-entry"}, **attrs)
-            ordered = ids[::-1] if self.layout == LAYOUTS[0] else ids
-            for left, right in pairwise(ordered):
-                sub.edge(left, right, style="invis")
-        return _Item([ids])
+        ids = legend(self.dot, self.graph, self._, self.layout)
+        return _Item([ids]) if ids else None
 
     def skeleton(self, columns: list[_Column]) -> None:
         """Give every node its level and pin the levels: one rank per level, each after
@@ -454,11 +398,8 @@ class _Writer:
             members += [n.id for g in graph.groups if g.kind == "collapsed"
                         and _pool(g) == ETCD for n in g.nodes]
         pooled_done: set[str] = set()
-        # Members in the order they are drawn: by zone frame, then by name.
-        frame = {n.id: self.zone_rank.get(g.zone, len(self.zone_rank))
-                 for g in graph.groups for n in g.nodes}
         into_pool = sorted((n for n in self.pooled if n.endswith("_etcd")),
-                           key=lambda n: (self.level.get(n, 0), frame.get(n, 0), n))
+                           key=lambda n: (self.level.get(n, 0), n))
         target = into_pool[len(into_pool) // 2] if into_pool else ""
         for edge in graph.edges:
             if edge.kind == "peer" and len(members) > 1:

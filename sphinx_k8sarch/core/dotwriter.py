@@ -51,6 +51,12 @@ def escape(text: str) -> NoHtml:
     return NoHtml(text.replace("\\", "\\\\"))
 
 
+def drawn_text(value: str) -> NoHtml:
+    """Text drawn as written: no ``\\N``/``\\l`` escapes, no ``<…>`` HTML labels, no
+    entities (quoting alone keeps all three active, and a trailing backslash breaks DOT)."""
+    return escape(value.replace("&", "&amp;"))
+
+
 # Memoised, a C-level cache lookup per call: a diagram quotes the same few hundred names
 # and values over and over. ``typed``: a NoHtml and a plain string are cached apart.
 @lru_cache(maxsize=QUOTE_CACHE, typed=True)

@@ -183,7 +183,8 @@ specs = st.fixed_dictionaries(
 def _package_dot(graph: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     with monkeypatch.context() as patch:
         patch.setattr(dot, "_Digraph", graphviz.Digraph)
-        patch.setattr(dot, "escape", graphviz.escape)
+        # The labels' escaping (dot.py and legend.py both go through drawn_text).
+        patch.setattr(dotwriter, "escape", graphviz.escape)
         return to_dot(graph)
 
 
