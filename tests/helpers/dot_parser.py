@@ -208,7 +208,7 @@ def shown(value: str) -> str:
 
 #: What the layout adds to the model's nodes: the etcd peers' junction, the legend's
 #: entries and the invisible points that keep machines in order.
-_LAYOUT_NODE = re.compile(r"^(etcd_peers|legend_\d+|spine_\w+)$")
+_LAYOUT_NODE = re.compile(r"^(etcd_peers|legend_\d+|ladder_\d+_\d+)$")
 POOL = "etcd_pool"
 
 
