@@ -184,13 +184,15 @@ def template_path(target: Path) -> Path:
 
 
 def _write_template(target: Path, data: bytes) -> str | None:
+    """Make and keep the template of ``data``. Only a shortcut: whatever goes wrong here
+    (unreadable SVG, a full disk) leaves the writer to its full path, which reports it."""
     try:
         template = svg_template(data)
-    except ET.ParseError:
-        return None  # the writer's own inline_svg reports it
-    if template is not None:
-        with atomic_target(template_path(target)) as tmp:
-            tmp.write_text(template, encoding="utf-8")
+        if template is not None:
+            with atomic_target(template_path(target)) as tmp:
+                tmp.write_text(template, encoding="utf-8")
+    except (ET.ParseError, ValueError, RecursionError, OSError):
+        return None
     return template
 
 

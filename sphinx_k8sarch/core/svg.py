@@ -228,10 +228,12 @@ def fill_template(template: str, prefix: str, title: str, description: str,
         meta = json.loads(head)
     except ValueError:
         return None
-    if not isinstance(meta, dict) or meta.get("version") != TEMPLATE_VERSION:
+    names = meta.get("links") if isinstance(meta, dict) else None
+    if (not isinstance(names, list) or meta.get("version") != TEMPLATE_VERSION
+            or not all(isinstance(name, str) for name in names)):
         return None
     targets = []
-    for name in meta.get("links", []):
+    for name in names:
         target = link(name)
         if target is None or not safe_href(target):
             return None

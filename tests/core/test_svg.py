@@ -85,5 +85,9 @@ def test_a_template_steps_aside_when_it_cannot_say(tmp_path: Path) -> None:
     # Another sanitiser's template (another release, an edited module) is not trusted.
     stale = template.replace(TEMPLATE_VERSION, "0" * len(TEMPLATE_VERSION), 1)
     assert fill_template(stale, "p", "t", "d", lambda c: "#x") is None
+    # A damaged template (its head no longer what this sanitiser writes) is not used.
+    head, _, body = template.partition("\n")
+    for damaged in ("[1, 2]", head.replace('"links": [', '"links": [1, '), "{", ""):
+        assert fill_template(f"{damaged}\n{body}", "p", "t", "d", lambda c: "#x") is None
     # A render holding a placeholder character (a label with U+E000) gets no template.
     assert svg_template(data.replace(b"kube-apiserver", "kube-\ue000".encode(), 1)) is None
