@@ -161,13 +161,16 @@ def test_failed_renders_are_retried_until_the_renderer_works(tmp_path: Path,
         assert not soup.select(".k8sarch-unavailable")
 
 
-def test_renderer_writing_xml_that_is_not_svg(tmp_path: Path, make_app: MakeApp) -> None:
-    """Starts like SVG (``<?xml``), parses, but is an HTML document with a script: one
-    render warning and the text, never the document inlined into the page."""
+@pytest.mark.parametrize("kind", ["not-svg", "broken-svg"])
+def test_renderer_writing_svg_that_cannot_be_used(tmp_path: Path, make_app: MakeApp,
+                                                  kind: str) -> None:
+    """Starts like SVG, then is an HTML document with a script (``not-svg``) or cannot be
+    parsed (``broken-svg``; no sanitised template can be made either): one render warning
+    and the text, never the document inlined into the page."""
     srcdir = tmp_path / "notsvg"
     shutil.copytree(ROOTS / "test-renderer", srcdir)
     write_twins(srcdir, [ONE, TWO])
-    renderer = fake_renderers.make(tmp_path, "not-svg")
+    renderer = fake_renderers.make(tmp_path, kind)
     app = build(make_app, srcdir, confoverrides={"k8sarch_renderer": renderer})
     warnings = _render_warnings(app)
     assert len(warnings) == 1 and "k8sarch_renderer" in warnings[0]
