@@ -217,9 +217,11 @@ def _load(text: str, single: bool, max_text: int = MAX_TEXT, max_nodes: int = MA
     diagnostics: list[Diagnostic] = []
     budget = [max_nodes, max_nodes]  # what is left, and the limit (for the message)
     documents: list[Loaded] = []
+    # An empty document after a last "---" starts past the last line: said on that line.
+    last = max(1, len(text.splitlines()))
     for root in roots:
         loaded = Loaded()
-        loaded.lines[()] = root.start_mark.line + 1
+        loaded.lines[()] = min(root.start_mark.line + 1, last)
         error = _build(loader, root, text, budget, loaded, diagnostics)
         if error is not None:
             return None, [error]

@@ -10,6 +10,7 @@ machine, and clicking a component leads to its description.
 from __future__ import annotations
 
 from collections.abc import Iterator
+import contextlib
 from dataclasses import dataclass, field
 import io
 from pathlib import Path
@@ -29,6 +30,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Request,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 import pytest
 
 VIEWPORT_WIDTH = VIEWPORT["width"]
@@ -503,7 +505,13 @@ def test_clicking_a_component_opens_its_description(
         assert urlsplit(page.url).fragment == fragment, page.url
         element = page.locator(f'[id="{unquote(fragment)}"]')
         assert element.count() == 1, f"{page.url}: no element with id {unquote(fragment)!r}"
-        page.wait_for_timeout(200)  # the browser scrolls to the fragment after load
+        # The browser scrolls to the fragment some time after load (later on a busy
+        # machine: a fixed 200 ms wait failed once in CI): wait for it, then check.
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_function(
+                "([id, h]) => { const r = document.getElementById(id)"
+                "?.getBoundingClientRect(); return r && r.top >= 0 && r.top < h; }",
+                arg=[unquote(fragment), VIEWPORT_HEIGHT], timeout=5000)
         box = element.bounding_box()
         assert box is not None, f"{page.url}: #{fragment} is not rendered"
         assert 0 <= box["y"] < VIEWPORT_HEIGHT and box["y"] + box["height"] > 0, (
