@@ -103,13 +103,22 @@ def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False,
     one."""
     group = GGroup(f"{prefix}_rest", f"{prefix}-{SHOWN + 1} … {prefix}-{count}", "collapsed",
                    highlighted=highlighted)
-    rest = [f"{prefix}-{i}" for i in range(SHOWN + 1, count + 1)]
-    down = sum(m in cluster.down for m in rest) if cluster is not None else 0
-    if down and _ is not None:
-        group.down = down == len(rest)
-        group.status = _("down") if group.down else _("{n} down").format(n=down)
-    zones = {cluster.zone_of(m) for m in rest} if cluster is not None else set()
-    group.zone = zones.pop() if len(zones) == 1 else ""
+    if cluster is not None:
+        # Asked from the (few) machines that are down or zoned, not from each of the
+        # folded ones: a pool of thousands stays as cheap as a pool of ten.
+        def folded(machine: str) -> bool:
+            head, _dash, number = machine.rpartition("-")
+            return head == prefix and number.isdigit() and SHOWN < int(number) <= count
+
+        rest = count - SHOWN
+        down = sum(map(folded, cluster.down))
+        if down and _ is not None:
+            group.down = down == rest
+            group.status = _("down") if group.down else _("{n} down").format(n=down)
+        zoned = {m: z for z, machines in reversed(cluster.zones) for m in machines
+                 if folded(m)}
+        zones = set(zoned.values())
+        group.zone = zones.pop() if len(zoned) == rest and len(zones) == 1 else ""
     group.nodes.append(GNode(f"{prefix}_rest_box", text, "collapsed", down=group.down))
     return group
 

@@ -151,8 +151,12 @@ def validate(data: dict[Any, Any], loaded: Loaded, title: str = "",
     prefixes.update({p.prefix: p.count for p in pools or ()})
     links, link_keys = _links(check, data.get("links"), prefixes)
 
+    # Only names, zones and failures ask about single machines: without them, a pool of
+    # thousands costs nothing to list.
+    asked = extra_failures or any(data.get(key) is not None
+                                  for key in ("names", "zones", "failures"))
     groups = [[f"{prefix}-{i}" for i in range(1, count + 1)]
-              for prefix, count in prefixes.items()]
+              for prefix, count in prefixes.items()] if asked else []
     every = [m for group in groups for m in group]
     real = machines.names(check, data.get("names"), every)
     aliases = {name: machine for machine, name in (real or {}).items()}

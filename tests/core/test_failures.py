@@ -364,3 +364,22 @@ def test_zone_frames_come_in_the_spec_order_around_their_machines(
                 or one.bottom <= other.top or other.bottom <= one.top)  # no overlap
 
 
+
+
+@pytest.mark.parametrize(("spec", "status", "zone"), [
+    # Only the folded machines count: worker-2 has its own box.
+    ("workers: 20\nfailures: [worker-2, worker-7, worker-20]\n", "2 down", ""),
+    ("workers: 6\nfailures: [worker-4, worker-5, worker-6]\n", "down", ""),
+    ("workers: 6\nzones: {a: [worker-4, worker-5, worker-6], b: [worker-1]}\n", "", "a"),
+    ("workers: 6\nzones: {a: [worker-4, worker-5], b: [worker-6]}\n", "", ""),
+    ("workers: 6\nzones: {a: [worker-4, worker-5]}\n", "", ""),
+    ("workers: 7\nzones: [a, b, c]\nfailures: [b]\n", "1 down", ""),
+    # A pool whose name extends another's is not counted with it.
+    ("workers: [{name: big, count: 6}, {name: big-2, count: 6}]\n"
+     "failures: [big-2-4, big-2-5, big-2-6]\n", "", ""),
+])
+def test_a_folded_pool_says_how_many_are_down_and_its_zone_only_if_shared(
+        spec: str, status: str, zone: str) -> None:
+    cluster, _ = drawn("control-plane: 1\n" + spec)
+    folded = next(g for g in build_graph(cluster, EN).groups if g.kind == "collapsed")
+    assert (folded.status, folded.zone, folded.down) == (status, zone, status == "down")
