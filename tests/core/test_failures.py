@@ -375,8 +375,8 @@ def test_zone_frames_come_in_the_spec_order_around_their_machines(
     ("workers: 6\nzones: {a: [worker-4, worker-5]}\n", "", ""),
     ("workers: 7\nzones: [a, b, c]\nfailures: [b]\n", "1 down", ""),
     # A pool whose name extends another's is not counted with it.
-    ("workers: [{name: big, count: 6}, {name: big-2, count: 6}]\n"
-     "failures: [big-2-4, big-2-5, big-2-6]\n", "", ""),
+    (("workers: [{name: big, count: 6}, {name: big-2, count: 6}]\n"
+      "failures: [big-2-4, big-2-5, big-2-6]\n"), "", ""),
 ])
 def test_a_folded_pool_says_how_many_are_down_and_its_zone_only_if_shared(
         spec: str, status: str, zone: str) -> None:
