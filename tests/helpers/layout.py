@@ -218,7 +218,9 @@ def through_boxes(drawing: Drawing) -> list[str]:
     return problems
 
 
-MACHINE = re.compile(r"^(cp|worker|etcd)(\d+)$")
+#: A machine's box: its pool (cp, worker, etcd or a named worker pool such as ``general``)
+#: and its number. A pool whose own name ends in a digit is not told apart here.
+MACHINE = re.compile(r"^([a-z][a-z_-]*?)(\d+)$")
 
 
 def reading_order(drawing: Drawing) -> list[str]:
