@@ -114,17 +114,17 @@ KNOWN_OUT_OF_ORDER = [
     # Add-ons (whose Service calls reach the first API server) with control-plane kubelets
     # that call the endpoint (before 1.33): cp-3 above cp-2, worker-3 above worker-2.
     ("addons-cp-kubelets-via-endpoint",
-     "control-plane: 3\nworkers: 3\nload-balancer: haproxy\nkubernetes-version: '1.32'\n"
-     "addons: [coredns, cni]\n"),
+     ("control-plane: 3\nworkers: 3\nload-balancer: haproxy\nkubernetes-version: '1.32'\n"
+     "addons: [coredns, cni]\n")),
     # The docs' parts example: named pools, two clients and an own component calling an
     # outside one, all calling one virtual IP: the folded general pool above general-3.
     ("parts-example",
-     "control-plane: 3\nload-balancer: {type: kube-vip, on: control-plane}\n"
+     ("control-plane: 3\nload-balancer: {type: kube-vip, on: control-plane}\n"
      "workers: [{name: general, count: 6}, {name: gpu, count: 2}]\n"
      "addons: [coredns, cni, metrics-server, cert-manager, external-dns, argocd]\n"
      "clients: [kubectl, helm]\n"
      "components:\n- {name: vault, runs-on: general, talks-to: [kube-apiserver, "
-     "'postgres:5432']}\n- {name: postgres, runs-on: outside}\n"),
+     "'postgres:5432']}\n- {name: postgres, runs-on: outside}\n")),
 ]
 
 
