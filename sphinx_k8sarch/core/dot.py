@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 import re
 
-from .dotwriter import Digraph, attr_list
+from .dotwriter import Digraph, print_variant
 from .dotwriter import drawn_text as _text
 from .graph import GGroup, GNode, Graph
 from .i18n import Translator
@@ -468,13 +468,3 @@ def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
     writer = _Writer(graph, _ or Translator("en"), legend, layout)
     source = str(writer.write().source)
     return print_variant(source, dpi) if dpi else source
-
-
-def print_variant(source: str, dpi: int) -> str:
-    """The print DOT of a screen DOT written by :func:`to_dot`: equal to
-    ``to_dot(graph, dpi=dpi)``, without keeping a second DOT in every doctree."""
-    # Right after the first graph attributes, where it overrides their background.
-    lines = source.split("\n")
-    first = next(i for i, line in enumerate(lines) if line.startswith("\tgraph ["))
-    extra = attr_list(kwargs={"dpi": str(dpi), "bgcolor": "white"})
-    return "\n".join([*lines[:first + 1], f"\tgraph{extra}", *lines[first + 1:]])

@@ -152,3 +152,13 @@ class Digraph:
     @property
     def source(self) -> str:
         return "".join(self.lines())
+
+
+def print_variant(source: str, dpi: int) -> str:
+    """The print DOT of a screen DOT written by :func:`~.dot.to_dot`: equal to
+    ``to_dot(graph, dpi=dpi)``, without keeping a second DOT in every doctree."""
+    # Right after the first graph attributes, where it overrides their background.
+    lines = source.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("\tgraph ["))
+    extra = attr_list(kwargs={"dpi": str(dpi), "bgcolor": "white"})
+    return "\n".join([*lines[:first + 1], f"\tgraph{extra}", *lines[first + 1:]])

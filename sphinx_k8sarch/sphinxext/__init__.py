@@ -34,13 +34,21 @@ from .visitors import VISITORS, skip
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
+def _static_path(app: Sphinx, config: Config) -> None:
+    # Here, not when the builder starts: the environment compares the settings with the
+    # last build's before that, and a path added later reads as a changed configuration
+    # on every rebuild. Other builders do not read it.
+    if str(STATIC) not in config.html_static_path:
+        config.html_static_path.append(str(STATIC))
+
+
 def _add_static(app: Sphinx) -> None:
     if app.builder.format == "html":
-        app.config.html_static_path.append(str(STATIC))
         app.add_css_file("k8sarch.css")
         # Highlighting and the full-screen view; the figure works without it.
         app.add_js_file("k8sarch.js", loading_method="defer")
@@ -62,6 +70,7 @@ def setup_extension(app: Sphinx) -> None:
     app.add_domain(K8sDomain)
     app.add_env_collector(RenderSources)
     app.connect("warn-missing-reference", missing_reference)
+    app.connect("config-inited", _static_path)
     app.connect("builder-inited", _add_static)
     app.connect("builder-inited", start_pool)
     app.connect("doctree-read", queue_renders)

@@ -25,7 +25,7 @@ from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 
 from ..core.diagnostics import Subtype
-from ..core.dot import print_variant
+from ..core.dotwriter import print_variant
 from ..core.render import (
     FORMATS,
     RenderError,

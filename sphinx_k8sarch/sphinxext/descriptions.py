@@ -23,13 +23,14 @@ from weakref import WeakKeyDictionary
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..core import components as comp
+from ..core.i18n import N_, Translator
+from .nodes import k8sarch_descriptions
+
 if TYPE_CHECKING:
     from sphinx.builders import Builder
 
-from ..core import components as comp
-from ..core.describe import Note
-from ..core.i18n import N_, Translator
-from .nodes import k8sarch_descriptions
+    from ..core.describe import Note
 
 #: An apostrophe inside a word, which Sphinx's smart quotes (a read-time transform, so
 #: too early for text built at write time) would have curled.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 import hashlib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -16,16 +16,8 @@ from sphinx.ext.graphviz import align_spec, figure_wrapper
 from sphinx.util.docutils import SphinxDirective
 
 from ..core import components as comp
-from ..core.describe import alt_text, component_notes, own_fields, topology_lines
 from ..core.diagnostics import Severity, Subtype
-from ..core.dot import to_dot
-from ..core.extends import difference
-from ..core.findings import NOTES, automatic_notes, summary
-from ..core.graph import build_graph
 from ..core.i18n import Translator
-from ..core.imports import load_balancer_option
-from ..core.model import Cluster
-from ..core.pipeline import analyse, decode
 from ..core.vocabulary import (
     DESCRIPTION_STYLES,
     FORMATS,
@@ -38,6 +30,13 @@ from ..core.vocabulary import (
 from .config import get_config, literal_choices
 from .nodes import k8sarch_diagram, k8sarch_link, placeholder
 from .warnings_ import report, warn
+
+if TYPE_CHECKING:
+    from ..core.model import Cluster
+
+# The core's pipeline (YAML, importers, model, graph, DOT, findings) is imported by the
+# first diagram read, not when Sphinx loads the extension: a build that reads no page with
+# a diagram (a no-op rebuild) never pays for it.
 
 TEMP_KEY = "k8sarch_diagrams"
 
@@ -61,6 +60,8 @@ def _format(argument: str | None) -> str:
 
 
 def _load_balancer(argument: str | None) -> Any:
+    from ..core.imports import load_balancer_option
+
     return load_balancer_option(argument or "")
 
 
@@ -178,6 +179,8 @@ class K8sClusterDirective(SphinxDirective):
             warn(f"cannot read spec file {argument!r}: {exc.strerror or exc}", Subtype.FILE,
                  self.location())
             return None
+        from ..core.pipeline import decode
+
         text, problem = decode(data)
         if text is None:
             assert problem is not None
@@ -187,6 +190,13 @@ class K8sClusterDirective(SphinxDirective):
 
     # -- run ---------------------------------------------------------------------------
     def run(self) -> list[nodes.Node]:
+        from ..core.describe import alt_text, component_notes, own_fields, topology_lines
+        from ..core.dot import to_dot
+        from ..core.extends import difference
+        from ..core.findings import NOTES, automatic_notes
+        from ..core.graph import build_graph
+        from ..core.pipeline import analyse
+
         config = get_config(self.env)
         lang = self.options.get("lang") or config.language or self.config.language
         _ = Translator(lang)
@@ -362,6 +372,8 @@ class K8sClusterDirective(SphinxDirective):
 
     def _summary(self, cluster: Cluster, _: Translator, highlight: set[str],
                  base: Cluster | None) -> nodes.Element:
+        from ..core.findings import summary
+
         items = nodes.bullet_list(classes=["k8sarch-summary"])
         lines = summary(cluster, _)
         if base is not None and highlight:
@@ -374,6 +386,8 @@ class K8sClusterDirective(SphinxDirective):
         return items
 
     def _note(self, note_id: str, _: Translator) -> nodes.Element:
+        from ..core.findings import NOTES
+
         note = NOTES[note_id]
         para = self._para(_(note.text) + " ")
         label = _("Official documentation")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docutils import nodes
 
-from ..core.describe import Note
+if TYPE_CHECKING:
+    from ..core.describe import Note
 
 
 class k8sarch_diagram(nodes.General, nodes.Element):  # noqa: N801 - docutils convention

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.diagnostics import Subtype
-from ..core.pipeline import undecodable
 from .warnings_ import warn
 
 if TYPE_CHECKING:
@@ -31,6 +30,8 @@ def skip_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
         try:
             data.decode(encoding)
         except UnicodeDecodeError as exc:
+            from ..core.pipeline import undecodable  # rare: not worth it at setup
+
             line, byte = undecodable(data, exc)
             name = encoding.upper().removesuffix("-SIG")
             warn(f"the page is not valid {name} (byte 0x{byte}); it is left out of this build",

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from docutils import nodes
 
-from ..core.dot import print_variant
+from ..core.dotwriter import print_variant
 from ..core.i18n import Translator
 from ..core.render import RenderError, atomic_target, cache_dir, obtain, svg_template_for
 from ..core.svg import fill_template, inline_svg
