@@ -56,8 +56,8 @@ def instrumented() -> Iterator[None]:
     import sphinx.builders.html
     import sphinx.ext.graphviz as peer
 
-    import sphinx_k8sarch.sphinxext as ext
     from sphinx_k8sarch.core import dot, graph, pipeline
+    import sphinx_k8sarch.sphinxext as ext
     from sphinx_k8sarch.sphinxext import descriptions, directive, visitors
 
     targets: list[tuple[Any, str, str]] = [

@@ -142,3 +142,19 @@ def test_sites_vary_the_specs(tmp_path: Path) -> None:
     assert ".. k8s-cluster:: Cluster 001" in written["ours"].page_path(1).read_text("utf-8")
     peer_page = written["peer"].page_path(1).read_text("utf-8")
     assert ".. graphviz::" in peer_page and "\t" not in peer_page
+
+
+def test_profile_times_every_stage_it_names(tmp_path: Path) -> None:
+    """``benchmarks/profile.py`` wraps functions by name; a refactor that moves one must
+    fail here, not in the middle of a full benchmark run."""
+    out = tmp_path / "profile.md"
+    done = subprocess.run([sys.executable, str(BENCH / "profile.py"), "--pages", str(PAGES),
+                           "--output", str(out)],
+                          capture_output=True, text=True, timeout=600, cwd=REPO, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split(" | ")[0].removeprefix("| "): line
+            for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("| ")}
+    for stage in ("ours: directive, parse + validate", "ours: directive, graph",
+                  "ours: directive, DOT", "ours: diagram, template filled in",
+                  "peer: diagram, render (renderer process)"):
+        assert stage in rows, stage
