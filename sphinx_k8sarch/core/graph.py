@@ -17,6 +17,7 @@ from .vocabulary import (
     COLLAPSE_ABOVE,
     LB_ON_NODES,
     LB_ON_NODES_PORT,
+    MACHINE,
     SERVICE_PORT,
     SHOWN,
     EtcdTopology,
@@ -107,8 +108,8 @@ def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False,
         # Asked from the (few) machines that are down or zoned, not from each of the
         # folded ones: a pool of thousands stays as cheap as a pool of ten.
         def folded(machine: str) -> bool:
-            head, _dash, number = machine.rpartition("-")
-            return head == prefix and number.isdigit() and SHOWN < int(number) <= count
+            named = MACHINE.fullmatch(machine)
+            return named is not None and named[1] == prefix and SHOWN < int(named[2]) <= count
 
         rest = count - SHOWN
         down = sum(map(folded, cluster.down))
