@@ -29,6 +29,7 @@ from .dotwriter import Digraph, print_variant
 from .dotwriter import drawn_text as _text
 from .graph import GGroup, GNode, Graph
 from .i18n import Translator
+from .interchange import header, interchangeable
 from .legend import legend
 from .palette import DOWN, EDGE_COLOUR, FONT, GROUP_STYLE, HIGHLIGHT, PALETTE, ZONE, family
 from .vocabulary import LAYOUTS, NAME_DRAWN
@@ -466,5 +467,7 @@ def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
     """DOT for the screen (transparent, resolution-free), or with ``dpi`` for raster and
     print output (white background). ``_`` translates the legend (English without it)."""
     writer = _Writer(graph, _ or Translator("en"), legend, layout)
-    source = str(writer.write().source)
+    # Machines that only their names tell apart are put in reading order after the
+    # layout (see :mod:`.interchange`); the renderer finds them on the first line.
+    source = header(interchangeable(graph)) + str(writer.write().source)
     return print_variant(source, dpi) if dpi else source

@@ -32,6 +32,7 @@ from typing import IO, Any, Self
 import xml.etree.ElementTree as ET
 
 from . import __version__
+from .interchange import Box, Class, boxes, classes_in, misplaced, renamed, renaming
 from .svg import TEMPLATE_SUFFIX, TEMPLATE_VERSION, svg_template
 from .vocabulary import DEFAULT_RENDERER, RENDER_FORMATS, RENDER_TIMEOUT
 
@@ -154,28 +155,69 @@ def target_for(source: str, fmt: str, cache_dir: Path, path: str) -> Path:
     return cache_dir / cache_name(cache_key(source, fmt, path), fmt)
 
 
+def _invoke(path: str, source: str, fmt: str, out: Path, timeout: float) -> None:
+    """Run the renderer once, writing ``out``; RenderError when it fails."""
+    try:
+        done = subprocess.run([path, f"-T{fmt}", "-o", str(out)], input=source.encode(),
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(f"{path!r} did not finish within {timeout:g} s") from exc
+    except OSError as exc:
+        raise RenderError(f"cannot run {path!r}: {exc}") from exc
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"{path!r} exited with status {done.returncode}"
+                          + (f": {detail[-1]}" if detail else ""))
+    with out.open("rb") as written:  # only the head: garbage may be huge
+        head = written.read(64)
+    if not head.lstrip().startswith(MAGIC[fmt]):
+        raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
+
+
+def _misplaced(classes: list[Class], svg: Path) -> tuple[int, dict[str, Box]]:
+    drawn = boxes(svg.read_text(encoding="utf-8", errors="replace"))
+    return misplaced(classes, drawn), drawn
+
+
+def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
+    """``source``, or its machines renamed so that interchangeable ones read in order (see
+    :mod:`.interchange`); the SVG render of what it returns is left in ``svg``."""
+    _invoke(path, source, "svg", svg, timeout)
+    classes = classes_in(source)
+    before, drawn = _misplaced(classes, svg) if classes else (0, {})
+    names = renaming(classes, drawn) if before else {}
+    if not names:
+        return source
+    other = renamed(source, names)
+    second = svg.with_name(svg.name + ".renamed")
+    try:
+        _invoke(path, other, "svg", second, timeout)
+        if _misplaced(classes, second)[0] >= before:
+            return source  # the renderer drew the renamed DOT otherwise: keep the first
+        second.replace(svg)
+    finally:
+        second.unlink(missing_ok=True)
+    return other
+
+
 def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None:
     """Run the renderer into ``target`` (atomically); RenderError when it fails."""
     with atomic_target(target) as tmp:
-        try:
-            done = subprocess.run([path, f"-T{fmt}", "-o", str(tmp)], input=source.encode(),
-                                  capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise RenderError(f"{path!r} did not finish within {timeout:g} s") from exc
-        except OSError as exc:
-            raise RenderError(f"cannot run {path!r}: {exc}") from exc
-        if done.returncode != 0:
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RenderError(f"{path!r} exited with status {done.returncode}"
-                              + (f": {detail[-1]}" if detail else ""))
-        with tmp.open("rb") as written:  # only the head: garbage may be huge
-            head = written.read(64)
-        if not head.lstrip().startswith(MAGIC[fmt]):
-            raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
         if fmt == "svg":
+            _in_order(path, source, tmp, timeout)
             # Sanitised here, in the pool's process while Sphinx reads and writes on; in
             # place before the SVG appears, so a writer that sees the SVG finds it.
             _write_template(target, tmp.read_bytes())
+        elif classes_in(source):
+            # Other formats draw the machines where the SVG does.
+            probe = tmp.with_name(tmp.name + ".svg")
+            try:
+                chosen = _in_order(path, source, probe, timeout)
+            finally:
+                probe.unlink(missing_ok=True)
+            _invoke(path, chosen, fmt, tmp, timeout)
+        else:
+            _invoke(path, source, fmt, tmp, timeout)
 
 
 def template_path(target: Path) -> Path:

@@ -24,6 +24,7 @@ from sphinx_k8sarch.core.diagnostics import Diagnostic, Severity, Subtype, has_e
 from sphinx_k8sarch.core.dot import to_dot
 from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
+from sphinx_k8sarch.core.interchange import classes_in, interchangeable, renamed
 from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.pipeline import analyse
 from sphinx_k8sarch.core.render import render
@@ -68,11 +69,22 @@ def check_result(text: str, cluster: Cluster | None, diagnostics: list[Diagnosti
 def check_drawing(cluster: Cluster) -> None:
     graph = build_graph(cluster, EN)
     source = to_dot(graph)
-    assert source.startswith("digraph k8sarch {") and source.rstrip().endswith("}")
+    classes = classes_in(source)
+    assert classes == [[(g.id, g.label) for g in c] for c in interchangeable(graph)]
+    body = source.partition("\n")[2] if classes else source
+    assert body.startswith("digraph k8sarch {") and source.rstrip().endswith("}")
     # Whatever the title and labels hold, the DOT has exactly the model's nodes and edges.
     dot = parse_dot(source)
     assert dot_structure(dot) == expected_structure(graph)
     assert not isinstance(dot.graph.get("tooltip"), Html)
+    if classes:
+        # What the renderer may do after the layout (each class rotated here) draws the
+        # same nodes and edges, and undoing it gives back the DOT.
+        names = {a: b for c in classes
+                 for (a, _la), (b, _lb) in zip(c, c[1:] + c[:1], strict=True)}
+        other = renamed(source, names)
+        assert dot_structure(parse_dot(other)) == expected_structure(graph)
+        assert renamed(other, {b: a for a, b in names.items()}) == source
 
 
 # -- properties ----------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class Dot:
 
 
 _TOKEN = re.compile(r"""
-    (?P<ws>\s+)
+    (?P<ws>\s+|//[^\n]*|/\*.*?\*/)
   | (?P<quoted>"(?:[^"\\]|\\.)*")
   | (?P<arrow>->|--)
   | (?P<id>[A-Za-z_\x80-\U0010ffff][A-Za-z_0-9\x80-\U0010ffff]*

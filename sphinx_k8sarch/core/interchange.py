@@ -1,0 +1,220 @@
+"""Machines that only their names tell apart, put back in reading order after the layout.
+
+dot orders the boxes of one rank to cross as few lines as it can, and breaks ties its own
+way: with add-ons calling the first API server, cp-3 may come out above cp-2, worker-3
+above worker-2, although nothing but their names distinguishes them. No DOT attribute
+orders clusters within a rank without costing crossings elsewhere, so the order is mended
+after the layout instead:
+
+- the DOT writer finds machines that are *interchangeable*: swapping two of them (their
+  components, and every conversation they have) gives back the same graph. It lists them,
+  in reading order, in a comment on the DOT's first line (:func:`header`).
+- the renderer lays the DOT out; where such machines came out of order it renames them in
+  the DOT (:func:`renamed`) and lays that out. The DOT is the same graph written in the same
+  order with other names, so the layout is the same picture with the names where they are
+  read in order. If the renderer still draws it otherwise, the render with fewer machines
+  out of order is kept.
+
+Machines with a real name, a link, a failure or a highlight keep their place: swapping them
+would change what the picture says.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cmp_to_key
+from itertools import pairwise
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the renderer's side must not load the pipeline (see render.py)
+    from .graph import GEdge, GGroup, Graph
+
+#: The DOT's first line when some machines are interchangeable: classes separated by
+#: ``;``, each machine as ``id=label``, in reading order.
+PREFIX = "// k8sarch interchangeable: "
+#: Kinds of machine boxes (folded boxes and the add-ons are one of a kind).
+MACHINE_KINDS = ("control-plane", "worker", "etcd-host")
+
+Class = list[tuple[str, str]]
+
+
+def _signature(group: GGroup) -> tuple[object, ...]:
+    """What a machine looks like, without its name."""
+    return (group.kind, group.zone, group.highlighted, group.status,
+            tuple((n.component, n.label, n.sublabel, n.standby, n.highlighted, n.own, n.down)
+                  for n in group.nodes))
+
+
+#: Conversations drawn without a direction (etcd peers talk both ways).
+UNDIRECTED = ("peer",)
+
+
+def _edge_key(edge: GEdge, rename: dict[str, str]) -> tuple[str, str, str, str, bool]:
+    tail, head = rename.get(edge.tail, edge.tail), rename.get(edge.head, edge.head)
+    if edge.kind in UNDIRECTED:
+        tail, head = sorted((tail, head))
+    return (tail, head, edge.kind, edge.label, edge.broken)
+
+
+def _swappable(a: GGroup, b: GGroup, touching: dict[str, list[GEdge]]) -> bool:
+    """Swapping ``a`` and ``b`` (each node with its counterpart) keeps every conversation:
+    those of either machine are the same before and after (the others do not change)."""
+    swap = {x.id: y.id for x, y in zip(a.nodes, b.nodes, strict=True)}
+    swap.update({y: x for x, y in swap.items()})
+    edges = {id(e): e for node in swap for e in touching.get(node, ())}.values()
+    return (Counter(_edge_key(e, swap) for e in edges)
+            == Counter(_edge_key(e, {}) for e in edges))
+
+
+def interchangeable(graph: Graph) -> list[list[GGroup]]:
+    """Classes of two or more machines of which any two can swap places, each in reading
+    order (the order of ``graph.groups``)."""
+    labels = Counter([n.label for n in graph.free] + [n.label for n in graph.clients]
+                     + [n.label for g in graph.groups for n in g.nodes]
+                     + [g.label for g in graph.groups] + [z[1] for z in graph.zones])
+    buckets: dict[tuple[object, ...], list[GGroup]] = {}
+    for group in graph.groups:
+        if (group.kind in MACHINE_KINDS and not group.title and not group.down
+                and group.label not in graph.linked_machines and labels[group.label] == 1):
+            buckets.setdefault(_signature(group), []).append(group)
+    touching: dict[str, list[GEdge]] = {}
+    classes: list[list[GGroup]] = []
+    for bucket in buckets.values():
+        if len(bucket) < 2:
+            continue
+        if not touching:
+            for edge in graph.edges:
+                touching.setdefault(edge.tail, []).append(edge)
+                if edge.head != edge.tail:
+                    touching.setdefault(edge.head, []).append(edge)
+        found: list[list[GGroup]] = []
+        for group in bucket:
+            home = next((c for c in found if _swappable(c[0], group, touching)), None)
+            if home is None:
+                found.append([group])
+            else:
+                home.append(group)
+        classes.extend(c for c in found if len(c) > 1)
+    return classes
+
+
+def header(classes: Sequence[Sequence[GGroup]]) -> str:
+    """The comment line that hands the classes to the renderer ("" for none)."""
+    if not classes:
+        return ""
+    return PREFIX + "; ".join(" ".join(f"{g.id}={g.label}" for g in c) for c in classes) + "\n"
+
+
+def classes_in(source: str) -> list[Class]:
+    """The classes listed on the first line of ``source``."""
+    if not source.startswith(PREFIX):
+        return []
+    line = source[len(PREFIX):source.find("\n")]
+    classes = [[tuple(item.split("=", 1)) for item in part.split()] for part in line.split(";")]
+    return [[(i[0], i[1]) for i in c if len(i) == 2] for c in classes if len(c) > 1]
+
+
+# -- after the first layout --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Box:
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+#: A cluster in Graphviz's SVG: its DOT name as title, then its outline (inside a link
+#: when it has a tooltip).
+_CLUSTER = re.compile(
+    r'<title>cluster_([A-Za-z0-9_]+)</title>\s*(?:<g\b[^>]*>\s*<a\b[^>]*>\s*)?'
+    r'<(?:path|polygon)\b[^>]*?\b(?:d|points)="([^"]*)"')
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def boxes(svg: str) -> dict[str, Box]:
+    """The box of each cluster Graphviz drew, by its DOT name (``cluster_`` removed)."""
+    found = {}
+    for ident, shape in _CLUSTER.findall(svg):
+        numbers = [float(n) for n in _NUMBER.findall(shape)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        if xs and ys:
+            found[ident] = Box(min(xs), min(ys), max(xs), max(ys))
+    return found
+
+
+def _before(a: Box, b: Box) -> int:
+    """Reading order: left of it on the same row, or on a row above."""
+    if a.top < b.bottom and b.top < a.bottom:
+        return -1 if a.left < b.left else 1 if b.left < a.left else 0
+    return -1 if a.top < b.top else 1 if b.top < a.top else 0
+
+
+def misplaced(classes: Iterable[Class], drawn: dict[str, Box]) -> int:
+    """How many machines of ``classes`` are drawn before the one they follow."""
+    count = 0
+    for members in classes:
+        places = [drawn[ident] for ident, _label in members if ident in drawn]
+        count += sum(_before(b, a) < 0 for a, b in pairwise(places))
+    return count
+
+
+def renaming(classes: Iterable[Class], drawn: dict[str, Box]) -> dict[str, str]:
+    """Old id → new id of the machines to rename so that each class reads in order where
+    it is drawn; empty when it already does."""
+    names: dict[str, str] = {}
+    for members in classes:
+        idents = [ident for ident, _label in members]
+        if any(ident not in drawn for ident in idents):
+            continue
+        def compare(a: str, b: str) -> int:
+            return _before(drawn[a], drawn[b])
+
+        seen = sorted(idents, key=cmp_to_key(compare))
+        names.update((old, new) for old, new in zip(seen, idents, strict=True) if old != new)
+    return names
+
+
+#: Attributes whose values are text for the reader: only a machine's own label is renamed.
+_TEXT = frozenset({"label", "tooltip", "URL", "xlabel", "headlabel", "taillabel"})
+#: How the DOT writer derives names from a machine's id (see :mod:`.dot`).
+_DERIVED = ("", "cluster_", "row_", "n-", "g-", "k8s-end-")
+_TOKEN = re.compile(r'(\b[A-Za-z_][A-Za-z0-9_]*=)?("(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*)')
+
+
+def renamed(source: str, names: dict[str, str]) -> str:
+    """``source`` with the machines of ``names`` (old id → new id, of the classes its first
+    line lists) renamed: their node, cluster, row and id names, their classes and their
+    box's label, and nothing a reader wrote."""
+    label_of = {ident: label for members in classes_in(source) for ident, label in members}
+    labels = {label_of[old]: label_of[new] for old, new in names.items()
+              if old in label_of and new in label_of}
+    if not names:
+        return source
+
+    def piece(word: str) -> str:
+        for prefix in _DERIVED:
+            if word.startswith(prefix):
+                rest = word[len(prefix):]
+                ident, sep, tail = rest.partition("_")
+                if ident in names and (sep or prefix in ("cluster_", "g-")):
+                    return prefix + names[ident] + sep + tail
+        return word
+
+    def token(match: re.Match[str]) -> str:
+        key, value = match.group(1) or "", match.group(2)
+        quoted = value.startswith('"')
+        text = value[1:-1] if quoted else value
+        if key[:-1] in _TEXT:
+            text = labels.get(text, text) if key == "label=" else text
+        else:
+            text = " ".join(piece(word) for word in text.split(" "))
+        return key + (f'"{text}"' if quoted else text)
+
+    head, _sep, body = source.partition("\n") if source.startswith(PREFIX) else ("", "", source)
+    lines = [line if line.lstrip().startswith("//") else _TOKEN.sub(token, line)
+             for line in body.split("\n")]
+    return (head + "\n" if head else "") + "\n".join(lines)
