@@ -130,7 +130,7 @@ class Box:
 #: A cluster in Graphviz's SVG: its DOT name as title, then its outline (inside a link
 #: when it has a tooltip).
 _CLUSTER = re.compile(
-    r'<title>cluster_([A-Za-z0-9_]+)</title>\s*(?:<g\b[^>]*>\s*<a\b[^>]*>\s*)?'
+    r'<title>cluster_((?:[A-Za-z0-9_.]|&#45;|-)+)</title>\s*(?:<g\b[^>]*>\s*<a\b[^>]*>\s*)?'
     r'<(?:path|polygon)\b[^>]*?\b(?:d|points)="([^"]*)"')
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
@@ -139,6 +139,7 @@ def boxes(svg: str) -> dict[str, Box]:
     """The box of each cluster Graphviz drew, by its DOT name (``cluster_`` removed)."""
     found = {}
     for ident, shape in _CLUSTER.findall(svg):
+        ident = ident.replace("&#45;", "-")  # Graphviz writes hyphens as references
         numbers = [float(n) for n in _NUMBER.findall(shape)]
         xs, ys = numbers[0::2], numbers[1::2]
         if xs and ys:
