@@ -121,6 +121,10 @@ INTERCHANGEABLE = [
     ("kubeadm-external3-3cp-3w", *layout.cluster_text("kubeadm", "external", 3, 3)[:1],
      "kubeadm", {"control-plane": 3, "workers": 3}),
     ("capi-stacked-3cp-3w", layout.cluster_text("capi", "stacked", 3, 3)[0], "capi", None),
+    # The docs' Cluster API example: pools named md-0 and md-batch (Graphviz writes the
+    # hyphen in their cluster names as &#45;).
+    ("capi-ha-example", (Path(__file__).parents[2] / "docs" / "guide" / "formats" / "examples"
+                         / "capi-ha.yaml").read_text(encoding="utf-8"), "auto", None),
 ]
 
 
