@@ -43,7 +43,7 @@ from sphinx_k8sarch.core.pipeline import analyse
 from sphinx_k8sarch.core.render import CACHE_FOLDER, find_renderer, renderer_version
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sites import SIDES, Site, built_dot, drawn, embedded, write_sites
+from sites import SIDES, Site, built_dot, drawn, embedded, same_picture, write_sites
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUTS = (REPO / "benchmarks" / "results" / "results.md",
@@ -219,7 +219,7 @@ def verify(sites: dict[str, Site], renderer: Renderer) -> None:
             mine = built_dot(sites[side], renderer.label, index)
             if len(mine) != 1 or theirs != [embedded(mine[0])]:
                 raise BenchError(f"page {index}: the peer's DOT differs from {side}'s")
-            if drawn(sites[side], renderer.label, index) != picture:
+            if not same_picture(drawn(sites[side], renderer.label, index), picture):
                 raise BenchError(f"page {index}: {side} and the peer drew different pictures "
                                  f"with {renderer.label}")
 

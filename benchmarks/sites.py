@@ -171,3 +171,11 @@ def drawn(site: Site, label: str, index: int) -> list[tuple[str, str, str]]:
             geometry = element.get("d") or element.get("points") or ""
             shapes.append((tag, geometry, (element.text or "").strip()))
     return shapes
+
+
+def same_picture(ours: list[tuple[str, str, str]], theirs: list[tuple[str, str, str]]) -> bool:
+    """The same shapes in the same places, and the same texts. Where dot drew twin machines
+    out of order, ours is the layout of their renamed DOT (see core/interchange.py): every
+    shape where the peer has it, the twins' names where they read in order."""
+    return ([shape[:2] for shape in ours] == [shape[:2] for shape in theirs]
+            and sorted(shape[2] for shape in ours) == sorted(shape[2] for shape in theirs))
