@@ -215,7 +215,7 @@ def renamed(source: str, names: dict[str, str]) -> str:
             text = " ".join(piece(word) for word in text.split(" "))
         return key + (f'"{text}"' if quoted else text)
 
-    head, _sep, body = source.partition("\n") if source.startswith(PREFIX) else ("", "", source)
-    lines = [line if line.lstrip().startswith("//") else _TOKEN.sub(token, line)
-             for line in body.split("\n")]
-    return (head + "\n" if head else "") + "\n".join(lines)
+    # The first line is the comment; the rest, read as a whole (a quoted label may hold
+    # newlines), is DOT with no other comment.
+    head, sep, body = source.partition("\n") if source.startswith(PREFIX) else ("", "", source)
+    return head + sep + _TOKEN.sub(token, body)

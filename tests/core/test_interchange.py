@@ -180,3 +180,16 @@ def test_the_first_layout_is_kept_when_renaming_does_not_help(tmp_path: Path) ->
     svg = render(source, "svg", tmp_path / "cache", renderer)[0].read_text("utf-8")
     assert "written: cp1 cp2 cp3 " in svg  # the DOT as written, not renamed
     assert interchange.misplaced(interchange.classes_in(source), interchange.boxes(svg)) > 0
+
+
+def test_a_label_over_several_lines_is_read_as_one_text() -> None:
+    """Graphviz takes a quoted string across lines; so does the renamer, which would
+    otherwise take the second line of a label for names."""
+    source = ('// k8sarch interchangeable: cp2=cp-2 cp3=cp-3\ndigraph k8sarch {\n'
+              '\tnote [label="see\ncp2_kubelet \\"x\\"" id="n-note"]\n'
+              '\tsubgraph cluster_cp2 {\n\t\tlabel="cp-2"\n\t\tcp2_kubelet [id="n-cp2_kubelet"]\n'
+              '\t}\n\tsubgraph cluster_cp3 {\n\t\tlabel="cp-3"\n\t\tcp3_kubelet\n\t}\n}\n')
+    other = interchange.renamed(source, {"cp2": "cp3", "cp3": "cp2"})
+    assert 'label="see\ncp2_kubelet \\"x\\""' in other
+    assert 'subgraph cluster_cp3 {\n\t\tlabel="cp-3"\n\t\tcp3_kubelet [id="n-cp3_kubelet"]' in other
+    assert 'subgraph cluster_cp2 {\n\t\tlabel="cp-2"\n\t\tcp2_kubelet\n' in other
