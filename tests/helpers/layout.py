@@ -14,6 +14,8 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
+from sphinx_k8sarch.core import interchange
+
 SVG = "{http://www.w3.org/2000/svg}"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 _COMMAND = re.compile(r"[MC]|-?\d+(?:\.\d+)?(?:e-?\d+)?")
@@ -28,11 +30,9 @@ Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
-class Box:
-    left: float
-    top: float
-    right: float
-    bottom: float
+class Box(interchange.Box):
+    """A box as the renderer's process reads clusters (left, top, right, bottom), with
+    what the measures need."""
 
     @classmethod
     def around(cls, points: list[Point]) -> Box:
