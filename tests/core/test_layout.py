@@ -13,9 +13,9 @@ from helpers.markers import needs_renderer
 import pytest
 
 from sphinx_k8sarch.core.dot import to_dot
-from sphinx_k8sarch.core.graph import build_graph
+from sphinx_k8sarch.core.graph import Graph, build_graph
 from sphinx_k8sarch.core.i18n import Translator
-from sphinx_k8sarch.core.interchange import PREFIX
+from sphinx_k8sarch.core.interchange import PREFIX, interchangeable
 from sphinx_k8sarch.core.pipeline import parse
 from sphinx_k8sarch.core.render import render
 from sphinx_k8sarch.core.vocabulary import LAYOUTS
@@ -33,14 +33,32 @@ OUT_OF_ORDER = {"kubeadm-external3-5cp-50w", "k3d-stacked-3cp-3w", "k3d-stacked-
                 "capi-stacked-5cp-50w"}
 
 
-def drawing(case: layout.Case, cache: Path, **options: object) -> layout.Drawing:
+def graph_of(case: layout.Case) -> Graph:
     text, counts = layout.cluster_text(case.fmt, case.topology, case.cp, case.workers,
                                        case.members)
     cluster, diagnostics, _data = parse(text, fmt=case.fmt, counts=counts or None)
     assert cluster is not None, diagnostics
-    source = to_dot(build_graph(cluster, EN), **options)  # type: ignore[arg-type]
+    return build_graph(cluster, EN)
+
+
+def drawing(case: layout.Case, cache: Path, **options: object) -> layout.Drawing:
+    source = to_dot(graph_of(case), **options)  # type: ignore[arg-type]
     path, _new = render(source, "svg", cache)
     return layout.read(path.read_bytes())
+
+
+def twins_of(case: layout.Case) -> tuple[list[list[str]], dict[str, list[str]]]:
+    """The case's interchangeable machines by DOT name, and their components' suffixes."""
+    classes = interchangeable(graph_of(case))
+    return ([[g.id for g in members] for members in classes],
+            {g.id: [n.id.removeprefix(f"{g.id}_") for n in g.nodes]
+             for members in classes for g in members})
+
+
+#: Clusters whose last control-plane node (Cluster API 5+50: and worker) is laid out
+#: unlike its twins: its kubelet, which calls the load balancer (before 1.33), moved next
+#: to it. Known, measured, to be fixed; a case laid out alike fails here (see ``check``).
+MIRRORED = {"capi-stacked-3cp-3w", "capi-stacked-5cp-50w"}
 
 
 #: Clusters still drawn with 3 crossings (API-server arrows into the etcd box of 5
@@ -55,6 +73,11 @@ def check(case: layout.Case, measured: layout.Drawing) -> None:
     assert len(crossings) <= MAX_CROSSINGS, "\n".join(map(str, crossings))
     if case.cp <= 5:
         assert measured.width <= MAX_WIDTH
+    unlike = layout.unlike_twins(measured, *twins_of(case))
+    if case.id in MIRRORED:
+        assert unlike, "twins alike now: take it out of MIRRORED"
+    else:
+        assert unlike == []
     order = layout.reading_order(measured)
     if case.id in OUT_OF_ORDER:
         assert order, "in reading order now: take it out of OUT_OF_ORDER"
@@ -284,4 +307,22 @@ def test_top_down_layout_is_in_reading_order(topology: str, cache: Path) -> None
     case = layout.Case("spec", topology, 3, 3)
     measured = drawing(case, cache, layout="top-down")
     assert layout.reading_order(measured) == []
+    assert layout.unlike_twins(measured, *twins_of(case)) == []
     assert measured.width > measured.height  # rows, not columns
+
+
+def test_unlike_twins_sees_a_machine_laid_out_in_another_arrangement() -> None:
+    def machine(name: str, tops: tuple[int, int]) -> str:
+        return "".join(
+            f'<g class="node"><title>{name}_{part}</title>'
+            f'<polygon points="0,{top} 50,{top} 50,{top + 20} 0,{top + 20}"/></g>'
+            for part, top in zip(("kubelet", "kube_proxy"), tops, strict=True))
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 400">'
+           + machine("worker1", (0, 40)) + machine("worker2", (100, 140))
+           + machine("worker3", (240, 200)) + "</svg>")
+    parts = {name: ["kubelet", "kube_proxy"] for name in ("worker1", "worker2", "worker3")}
+    drawn = layout.read(svg)
+    assert layout.unlike_twins(drawn, [["worker1", "worker2", "worker3"]], parts) == [
+        "worker3 is not laid out like worker1"]
+    assert layout.unlike_twins(drawn, [["worker1", "worker2"]], parts) == []

@@ -218,6 +218,35 @@ def through_boxes(drawing: Drawing) -> list[str]:
     return problems
 
 
+#: Centres closer than this (points) along an axis are level on it.
+LEVEL = 5.0
+
+
+def _arrangement(drawing: Drawing, machine: str, parts: list[str]) -> list[tuple[int, int]]:
+    """Where each of a machine's components stands relative to each other one: left or
+    right, above or below (or level), pair by pair."""
+    centres = []
+    for part in parts:
+        box = drawing.nodes[f"{machine}_{part}"]
+        centres.append(((box.left + box.right) / 2, (box.top + box.bottom) / 2))
+    return [((a[0] - b[0] > LEVEL) - (b[0] - a[0] > LEVEL),
+             (a[1] - b[1] > LEVEL) - (b[1] - a[1] > LEVEL))
+            for a, b in combinations(centres, 2)]
+
+
+def unlike_twins(drawing: Drawing, twins: list[list[str]], parts: dict[str, list[str]]
+                 ) -> list[str]:
+    """Machines that only their names tell apart (``twins``, by DOT name) drawn with their
+    components (``parts``: each machine's component suffixes) in another arrangement than
+    the first of their class."""
+    problems: list[str] = []
+    for members in twins:
+        first = _arrangement(drawing, members[0], parts[members[0]])
+        problems.extend(f"{other} is not laid out like {members[0]}" for other in members[1:]
+                        if _arrangement(drawing, other, parts[other]) != first)
+    return problems
+
+
 #: A machine's box: its pool (cp, worker, etcd or a named worker pool such as ``general``)
 #: and its number. A pool whose own name ends in a digit is not told apart here.
 MACHINE = re.compile(r"^([a-z][a-z_-]*?)(\d+)$")
