@@ -15,8 +15,9 @@ after the layout instead:
   read in order. If the renderer still draws it otherwise, the render with fewer machines
   out of order is kept.
 
-Machines with a real name, a link, a failure or a highlight keep their place: swapping them
-would change what the picture says.
+Machines with a link, a failure or a highlight keep their place: swapping them would change
+what the picture says. A machine's real name (``names:``, or a node name from kubectl) goes
+with it, as its label does.
 """
 
 from __future__ import annotations
@@ -29,21 +30,28 @@ from itertools import pairwise
 import re
 from typing import TYPE_CHECKING
 
+from .vocabulary import NAME_DRAWN
+
 if TYPE_CHECKING:  # the renderer's side must not load the pipeline (see render.py)
     from .graph import GEdge, GGroup, Graph
 
 #: The DOT's first line when some machines are interchangeable: classes separated by
-#: ``;``, each machine as ``id=label``, in reading order.
+#: ``;``, each machine as ``id=label`` or ``id=label=real name``, in reading order.
 PREFIX = "// k8sarch interchangeable: "
 #: Kinds of machine boxes (folded boxes and the add-ons are one of a kind).
 MACHINE_KINDS = ("control-plane", "worker", "etcd-host")
+#: Real names renamed with their machine: drawn whole (see dot._short) and written in the
+#: DOT as they are (no quoting or escaping to undo).
+PLAIN_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{NAME_DRAWN - 1}}}")
 
-Class = list[tuple[str, str]]
+#: A machine in a class: its id, its label and its real name ("" when none).
+Member = tuple[str, str, str]
+Class = list[Member]
 
 
 def _signature(group: GGroup) -> tuple[object, ...]:
     """What a machine looks like, without its name."""
-    return (group.kind, group.zone, group.highlighted, group.status,
+    return (group.kind, group.zone, group.highlighted, group.status, bool(group.title),
             tuple((n.component, n.label, n.sublabel, n.standby, n.highlighted, n.own, n.down)
                   for n in group.nodes))
 
@@ -74,11 +82,14 @@ def interchangeable(graph: Graph) -> list[list[GGroup]]:
     order (the order of ``graph.groups``)."""
     labels = Counter([n.label for n in graph.free] + [n.label for n in graph.clients]
                      + [n.label for g in graph.groups for n in g.nodes]
-                     + [g.label for g in graph.groups] + [z[1] for z in graph.zones])
+                     + [g.label for g in graph.groups] + [g.title for g in graph.groups]
+                     + [z[1] for z in graph.zones] + [graph.title])
     buckets: dict[tuple[object, ...], list[GGroup]] = {}
     for group in graph.groups:
-        if (group.kind in MACHINE_KINDS and not group.title and not group.down
-                and group.label not in graph.linked_machines and labels[group.label] == 1):
+        if (group.kind in MACHINE_KINDS and not group.down
+                and group.label not in graph.linked_machines and labels[group.label] == 1
+                and (not group.title or (PLAIN_NAME.fullmatch(group.title) is not None
+                                         and labels[group.title] == 1))):
             buckets.setdefault(_signature(group), []).append(group)
     touching: dict[str, list[GEdge]] = {}
     classes: list[list[GGroup]] = []
@@ -105,7 +116,8 @@ def header(classes: Sequence[Sequence[GGroup]]) -> str:
     """The comment line that hands the classes to the renderer ("" for none)."""
     if not classes:
         return ""
-    return PREFIX + "; ".join(" ".join(f"{g.id}={g.label}" for g in c) for c in classes) + "\n"
+    return PREFIX + "; ".join(" ".join("=".join(filter(None, (g.id, g.label, g.title)))
+                                       for g in c) for c in classes) + "\n"
 
 
 def classes_in(source: str) -> list[Class]:
@@ -113,8 +125,8 @@ def classes_in(source: str) -> list[Class]:
     if not source.startswith(PREFIX):
         return []
     line = source[len(PREFIX):source.find("\n")]
-    classes = [[tuple(item.split("=", 1)) for item in part.split()] for part in line.split(";")]
-    return [[(i[0], i[1]) for i in c if len(i) == 2] for c in classes if len(c) > 1]
+    classes = [[(*item.split("="), "")[:3] for item in part.split()] for part in line.split(";")]
+    return [[(i[0], i[1], i[2]) for i in c] for c in classes if len(c) > 1]
 
 
 # -- after the first layout --------------------------------------------------------------
@@ -158,7 +170,7 @@ def misplaced(classes: Iterable[Class], drawn: dict[str, Box]) -> int:
     """How many machines of ``classes`` are drawn before the one they follow."""
     count = 0
     for members in classes:
-        places = [drawn[ident] for ident, _label in members if ident in drawn]
+        places = [drawn[ident] for ident, _label, _name in members if ident in drawn]
         count += sum(_before(b, a) < 0 for a, b in pairwise(places))
     return count
 
@@ -168,7 +180,7 @@ def renaming(classes: Iterable[Class], drawn: dict[str, Box]) -> dict[str, str]:
     it is drawn; empty when it already does."""
     names: dict[str, str] = {}
     for members in classes:
-        idents = [ident for ident, _label in members]
+        idents = [ident for ident, _label, _name in members]
         if any(ident not in drawn for ident in idents):
             continue
         def compare(a: str, b: str) -> int:
@@ -190,9 +202,15 @@ def renamed(source: str, names: dict[str, str]) -> str:
     """``source`` with the machines of ``names`` (old id → new id, of the classes its first
     line lists) renamed: their node, cluster, row and id names, their classes and their
     box's label, and nothing a reader wrote."""
-    label_of = {ident: label for members in classes_in(source) for ident, label in members}
-    labels = {label_of[old]: label_of[new] for old, new in names.items()
-              if old in label_of and new in label_of}
+    member = {m[0]: m for members in classes_in(source) for m in members}
+    # A box says its real name if it has one, with "real name (label)" as its tooltip.
+    texts = {}
+    for old, new in names.items():
+        if old in member and new in member:
+            (_a, label, name), (_b, new_label, new_name) = member[old], member[new]
+            texts[name or label] = new_name or new_label
+            if name:
+                texts[f"{name} ({label})"] = f"{new_name} ({new_label})"
     if not names:
         return source
 
@@ -210,7 +228,7 @@ def renamed(source: str, names: dict[str, str]) -> str:
         quoted = value.startswith('"')
         text = value[1:-1] if quoted else value
         if key[:-1] in _TEXT:
-            text = labels.get(text, text) if key == "label=" else text
+            text = texts.get(text, text) if key in ("label=", "tooltip=") else text
         else:
             text = " ".join(piece(word) for word in text.split(" "))
         return key + (f'"{text}"' if quoted else text)

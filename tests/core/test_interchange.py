@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+import re
 
 from helpers import dot_parser, fake_renderers, layout
 from helpers.markers import needs_renderer
@@ -45,9 +46,15 @@ def classes(spec: str) -> list[list[str]]:
     # Only machines of one zone can swap: the frames say which zone each is in.
     ("control-plane: 1\nworkers: 4\nzones: [a, b]\n",
      [["worker-1", "worker-3"], ["worker-2", "worker-4"]]),
-    # A real name or a link tells a machine apart.
+    # A link tells a machine apart; a real name goes with its machine, but a machine with
+    # one is not the twin of one without.
     (("control-plane: 1\nworkers: 3\nnames: {worker-1: node-a}\n"
       "links: {worker-2: 'https://example.org'}\n"), []),
+    (("control-plane: 1\nworkers: 3\nnames: {worker-1: node-a, worker-3: node-c}\n"),
+     [["worker-1", "worker-3"]]),
+    # A real name drawn shortened stays put (the renamer swaps whole texts).
+    (("control-plane: 1\nworkers: 2\nnames: {worker-1: a-very-long-node-name-0001, "
+      "worker-2: a-very-long-node-name-0002}\n"), []),
     # One of a kind: nothing to swap.
     ("control-plane: 1\nworkers: 1\n", []),
 ])
@@ -111,8 +118,8 @@ def test_the_header_lists_the_classes_in_reading_order() -> None:
         "// k8sarch interchangeable: cp2=cp-2 cp3=cp-3; "
         "worker1=worker-1 worker2=worker-2 worker3=worker-3")
     assert interchange.classes_in(source) == [
-        [("cp2", "cp-2"), ("cp3", "cp-3")],
-        [("worker1", "worker-1"), ("worker2", "worker-2"), ("worker3", "worker-3")]]
+        [("cp2", "cp-2", ""), ("cp3", "cp-3", "")],
+        [("worker1", "worker-1", ""), ("worker2", "worker-2", ""), ("worker3", "worker-3", "")]]
     assert not to_dot(graph("control-plane: 1\nworkers: 1\n")).startswith("//")
 
 
@@ -131,14 +138,15 @@ def _box(top: float, left: float = 0.0) -> interchange.Box:
 ])
 def test_each_name_goes_where_it_is_read_in_order(tops: dict[str, float],
                                                   expected: dict[str, str]) -> None:
-    members = [[("worker1", "worker-1"), ("worker2", "worker-2"), ("worker3", "worker-3")]]
+    members = [[("worker1", "worker-1", ""), ("worker2", "worker-2", ""),
+                ("worker3", "worker-3", "")]]
     drawn = {name: _box(top) for name, top in tops.items()}
     assert interchange.renaming(members, drawn) == expected
     assert (interchange.misplaced(members, drawn) == 0) == (expected == {})
 
 
 def test_boxes_on_one_row_read_left_to_right() -> None:
-    members = [[("cp2", "cp-2"), ("cp3", "cp-3")]]
+    members = [[("cp2", "cp-2", ""), ("cp3", "cp-3", "")]]
     drawn = {"cp2": _box(0, left=300), "cp3": _box(10, left=0)}
     assert interchange.renaming(members, drawn) == {"cp3": "cp2", "cp2": "cp3"}
 
@@ -193,3 +201,25 @@ def test_a_label_over_several_lines_is_read_as_one_text() -> None:
     assert 'label="see\ncp2_kubelet \\"x\\""' in other
     assert 'subgraph cluster_cp3 {\n\t\tlabel="cp-3"\n\t\tcp3_kubelet [id="n-cp3_kubelet"]' in other
     assert 'subgraph cluster_cp2 {\n\t\tlabel="cp-2"\n\t\tcp2_kubelet\n' in other
+
+
+def test_a_real_name_goes_with_its_machine() -> None:
+    """Renaming twins that have real names swaps the names on their boxes and in their
+    tooltips ("real name (machine)") with them."""
+    spec = ADDONS + "names: {cp-2: node-b, cp-3: node-c}\n"
+    source = to_dot(graph(spec))
+    assert source.splitlines()[0].startswith(
+        "// k8sarch interchangeable: cp2=cp-2=node-b cp3=cp-3=node-c;")
+    other = interchange.renamed(source, {"cp2": "cp3", "cp3": "cp2"})
+    boxes = _clusters(other)
+    assert boxes["cp3"]["label"] == "node-c" and boxes["cp3"]["tooltip"] == "node-c (cp-3)"
+    assert other.index("subgraph cluster_cp3") < other.index("subgraph cluster_cp2")
+    assert interchange.renamed(other, {"cp2": "cp3", "cp3": "cp2"}) == source
+
+
+def _clusters(source: str) -> dict[str, dict[str, str]]:
+    """Each cluster's own label and tooltip, read from the DOT text."""
+    found: dict[str, dict[str, str]] = {}
+    for match in re.finditer(r"subgraph cluster_(\w+) \{\n((?:\t\t\w+=[^\n]*\n)+)", source):
+        found[match[1]] = dict(re.findall(r'(\w+)="([^"]*)"', match[2]))
+    return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+import re
 import shutil
 
 from helpers import layout
@@ -143,6 +144,12 @@ INTERCHANGEABLE = [
     ("addons-cp-kubelets-via-endpoint",
      ("control-plane: 3\nworkers: 3\nload-balancer: haproxy\nkubernetes-version: '1.32'\n"
       "addons: [coredns, cni]\n"), "auto", None),
+    # The same with real names (``names:``, as kubectl files give them): they go with
+    # their machines.
+    ("addons-with-real-names",
+     ("control-plane: 3\nworkers: 3\nload-balancer: haproxy\nkubernetes-version: '1.32'\n"
+      "addons: [coredns, cni]\nnames: {cp-1: node-a, cp-2: node-b, cp-3: node-c, "
+      "worker-1: wk-a, worker-2: wk-b, worker-3: wk-c}\n"), "auto", None),
     ("kubeadm-external3-3cp-3w", *layout.cluster_text("kubeadm", "external", 3, 3)[:1],
      "kubeadm", {"control-plane": 3, "workers": 3}),
     ("capi-stacked-3cp-3w", layout.cluster_text("capi", "stacked", 3, 3)[0], "capi", None),
@@ -170,7 +177,8 @@ def test_machines_only_names_tell_apart_read_in_order(
     names where they read in order."""
     cluster, diagnostics, _data = parse(spec, fmt=fmt, counts=counts)
     assert cluster is not None, diagnostics
-    source = to_dot(build_graph(cluster, EN), layout=shape)
+    graph = build_graph(cluster, EN)
+    source = to_dot(graph, layout=shape)
     assert source.startswith(PREFIX)
     first = layout.read(render(source.partition("\n")[2], "svg", cache, renderer)[0]
                         .read_bytes())
@@ -182,6 +190,15 @@ def test_machines_only_names_tell_apart_read_in_order(
     assert drawn.width == pytest.approx(first.width)
     assert sorted(b.top for b in drawn.clusters.values()) == pytest.approx(
         sorted(b.top for b in first.clusters.values()))
+    # Each box says its own machine's name (its real name when it has one).
+    svg = render(source, "svg", cache, renderer)[0].read_text(encoding="utf-8")
+    for group in graph.groups:
+        if group.kind in ("control-plane", "worker"):
+            name = re.escape(group.id.replace("-", "&#45;"))  # as Graphviz writes it
+            box = re.search(rf"<title>cluster_{name}</title>.*?<text[^>]*>([^<]*)</text>",
+                            svg, re.DOTALL)
+            assert box is not None
+            assert box[1].replace("&#45;", "-") == (group.title or group.label)
 
 
 #: The families behind OUT_OF_ORDER and the docs' parts example, reduced to specs.

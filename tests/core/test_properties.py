@@ -70,7 +70,7 @@ def check_drawing(cluster: Cluster) -> None:
     graph = build_graph(cluster, EN)
     source = to_dot(graph)
     classes = classes_in(source)
-    assert classes == [[(g.id, g.label) for g in c] for c in interchangeable(graph)]
+    assert classes == [[(g.id, g.label, g.title) for g in c] for c in interchangeable(graph)]
     body = source.partition("\n")[2] if classes else source
     assert body.startswith("digraph k8sarch {") and source.rstrip().endswith("}")
     # Whatever the title and labels hold, the DOT has exactly the model's nodes and edges.
@@ -81,7 +81,7 @@ def check_drawing(cluster: Cluster) -> None:
         # What the renderer may do after the layout (each class rotated here) draws the
         # same nodes and edges, and undoing it gives back the DOT.
         names = {a: b for c in classes
-                 for (a, _la), (b, _lb) in zip(c, c[1:] + c[:1], strict=True)}
+                 for (a, *_a), (b, *_b) in zip(c, c[1:] + c[:1], strict=True)}
         other = renamed(source, names)
         assert dot_structure(parse_dot(other)) == expected_structure(graph)
         assert renamed(other, {b: a for a, b in names.items()}) == source
