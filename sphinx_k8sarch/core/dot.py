@@ -29,7 +29,7 @@ from .dotwriter import Digraph, print_variant
 from .dotwriter import drawn_text as _text
 from .graph import GGroup, GNode, Graph
 from .i18n import Translator
-from .interchange import header, interchangeable
+from .interchange import folded, header, interchangeable
 from .legend import legend
 from .palette import DOWN, EDGE_COLOUR, FONT, GROUP_STYLE, HIGHLIGHT, PALETTE, ZONE, family
 from .vocabulary import LAYOUTS, NAME_DRAWN
@@ -469,5 +469,6 @@ def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
     writer = _Writer(graph, _ or Translator("en"), legend, layout)
     # Machines that only their names tell apart are put in reading order after the
     # layout (see :mod:`.interchange`); the renderer finds them on the first line.
-    source = header(interchangeable(graph)) + str(writer.write().source)
+    twins = interchangeable(graph)
+    source = header(twins, folded(graph, twins)) + str(writer.write().source)
     return print_variant(source, dpi) if dpi else source

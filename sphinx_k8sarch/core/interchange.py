@@ -15,6 +15,11 @@ after the layout instead:
   read in order. If the renderer still draws it otherwise, the render with fewer machines
   out of order is kept.
 
+The folded rest of a pool ("worker-4 … worker-50") is one of a kind, and dot may put it
+above the last machine shown. When the machines shown after it are twins, like every
+folded one, the renderer numbers them from the end instead ("worker-1, worker-2,
+worker-3 … worker-49, worker-50"): the same picture, read in order (:func:`renumbering`).
+
 Machines with a link, a failure or a highlight keep their place: swapping them would change
 what the picture says. A machine's real name (``names:``, or a node name from kubectl) goes
 with it, as its label does.
@@ -26,11 +31,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cmp_to_key
-from itertools import pairwise
+from itertools import pairwise, takewhile
 import re
 from typing import TYPE_CHECKING
 
-from .vocabulary import NAME_DRAWN
+from .vocabulary import NAME_DRAWN, SHOWN
 
 if TYPE_CHECKING:  # the renderer's side must not load the pipeline (see render.py)
     from .graph import GEdge, GGroup, Graph
@@ -38,6 +43,8 @@ if TYPE_CHECKING:  # the renderer's side must not load the pipeline (see render.
 #: The DOT's first line when some machines are interchangeable: classes separated by
 #: ``;``, each machine as ``id=label`` or ``id=label=real name``, in reading order.
 PREFIX = "// k8sarch interchangeable: "
+#: The next line when folded pools may be numbered from the end: ``pool:count`` each.
+FOLDED = "// k8sarch folded: "
 #: Kinds of machine boxes (folded boxes and the add-ons are one of a kind).
 MACHINE_KINDS = ("control-plane", "worker", "etcd-host")
 #: Real names renamed with their machine: drawn whole (see dot._short) and written in the
@@ -112,12 +119,50 @@ def interchangeable(graph: Graph) -> list[list[GGroup]]:
     return classes
 
 
-def header(classes: Sequence[Sequence[GGroup]]) -> str:
-    """The comment line that hands the classes to the renderer ("" for none)."""
+#: The last number in a folded box's label ("worker-4 … worker-50").
+_LAST = re.compile(r"-(\d+)$")
+
+
+def folded(graph: Graph, classes: Sequence[Sequence[GGroup]]) -> list[tuple[str, int]]:
+    """Folded pools (their id prefix and size) whose machines shown after the first are
+    twins, like the folded ones: nothing in the cluster names, places, links or loses any
+    of them (a machine numbered anew would carry it wrongly)."""
+    if graph.zones or graph.linked_machines or any(g.title or g.down or g.highlighted
+                                                   for g in graph.groups):
+        return []
+    twins = {g.id: index for index, c in enumerate(classes) for g in c}
+    found = []
+    for group in graph.groups:
+        prefix, last = group.id.removesuffix("_rest"), _LAST.search(group.label)
+        if (group.kind != "collapsed" or prefix == group.id or last is None or group.zone
+                or group.status):
+            continue
+        after = [f"{prefix}{i}" for i in range(2, SHOWN + 1)]
+        if all(ident in twins for ident in after) and len({twins[i] for i in after}) == 1:
+            found.append((prefix, int(last[1])))
+    return found
+
+
+def header(classes: Sequence[Sequence[GGroup]], folds: Sequence[tuple[str, int]] = ()
+           ) -> str:
+    """The comment lines that hand the classes (and folded pools) to the renderer ("" for
+    none)."""
     if not classes:
         return ""
-    return PREFIX + "; ".join(" ".join("=".join(filter(None, (g.id, g.label, g.title)))
+    line = PREFIX + "; ".join(" ".join("=".join(filter(None, (g.id, g.label, g.title)))
                                        for g in c) for c in classes) + "\n"
+    if folds:
+        line += FOLDED + " ".join(f"{prefix}:{count}" for prefix, count in folds) + "\n"
+    return line
+
+
+def folds_in(source: str) -> list[tuple[str, int]]:
+    """The folded pools listed on the second line of ``source``."""
+    second = source.split("\n", 2)[1:2]
+    if not second or not second[0].startswith(FOLDED):
+        return []
+    pairs = [item.rpartition(":") for item in second[0][len(FOLDED):].split()]
+    return [(prefix, int(count)) for prefix, _sep, count in pairs if count.isdigit()]
 
 
 def classes_in(source: str) -> list[Class]:
@@ -191,6 +236,47 @@ def renaming(classes: Iterable[Class], drawn: dict[str, Box]) -> dict[str, str]:
     return names
 
 
+def folds_misplaced(folds: Iterable[tuple[str, int]], drawn: dict[str, Box]) -> int:
+    """How many boxes of the folded pools are drawn before the one they follow: the
+    machines shown in their numbers' order, the folded box after those numbered from 1 on
+    and before those numbered from the end."""
+    count = 0
+    for prefix, _size in folds:
+        numbers = sorted(int(ident[len(prefix):]) for ident in drawn
+                         if ident.startswith(prefix) and ident[len(prefix):].isdigit())
+        ahead = next((i for i, n in enumerate(numbers) if n != i + 1), len(numbers))
+        names = [f"{prefix}{n}" for n in numbers]
+        names.insert(ahead, f"{prefix}_rest")
+        places = [drawn[name] for name in names if name in drawn]
+        count += sum(_before(b, a) < 0 for a, b in pairwise(places))
+    return count
+
+
+def renumbering(folds: Iterable[tuple[str, int]], drawn: dict[str, Box]
+                ) -> tuple[dict[str, str], dict[str, str]]:
+    """Old id → new id, and old text → new text, for the machines shown after their pool's
+    folded box (drawn above them): numbered from the end of the pool, the box standing for
+    the machines between. Empty when every folded box is drawn after its machines."""
+    names: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for prefix, count in folds:
+        shown = [f"{prefix}{i}" for i in range(1, SHOWN + 1)]
+        rest = drawn.get(f"{prefix}_rest")
+        if rest is None or any(ident not in drawn for ident in shown):
+            continue
+        after = [ident for ident in shown if _before(rest, drawn[ident]) < 0]
+        before = len(shown) - len(after)
+        if not after or not before or after != shown[before:]:
+            continue  # in order, or the first machine (which the box is "like") after it
+        first = count - len(after) + 1
+        for offset, ident in enumerate(after):
+            names[ident] = f"{prefix}{first + offset}"
+            texts[f"{prefix}-{before + 1 + offset}"] = f"{prefix}-{first + offset}"
+        texts[f"{prefix}-{SHOWN + 1} … {prefix}-{count}"] = (
+            f"{prefix}-{before + 1} … {prefix}-{first - 1}")
+    return names, texts
+
+
 #: Attributes whose values are text for the reader: only a machine's own label is renamed.
 _TEXT = frozenset({"label", "tooltip", "URL", "xlabel", "headlabel", "taillabel"})
 #: How the DOT writer derives names from a machine's id (see :mod:`.dot`).
@@ -198,13 +284,13 @@ _DERIVED = ("", "cluster_", "row_", "n-", "g-", "k8s-end-")
 _TOKEN = re.compile(r'(\b[A-Za-z_][A-Za-z0-9_]*=)?("(?:[^"\\]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*)')
 
 
-def renamed(source: str, names: dict[str, str]) -> str:
+def renamed(source: str, names: dict[str, str], texts: dict[str, str] | None = None) -> str:
     """``source`` with the machines of ``names`` (old id → new id, of the classes its first
     line lists) renamed: their node, cluster, row and id names, their classes and their
-    box's label, and nothing a reader wrote."""
+    box's label (or the labels of ``texts``, old → new), and nothing a reader wrote."""
     member = {m[0]: m for members in classes_in(source) for m in members}
     # A box says its real name if it has one, with "real name (label)" as its tooltip.
-    texts = {}
+    texts = dict(texts or {})
     for old, new in names.items():
         if old in member and new in member:
             (_a, label, name), (_b, new_label, new_name) = member[old], member[new]
@@ -233,7 +319,8 @@ def renamed(source: str, names: dict[str, str]) -> str:
             text = " ".join(piece(word) for word in text.split(" "))
         return key + (f'"{text}"' if quoted else text)
 
-    # The first line is the comment; the rest, read as a whole (a quoted label may hold
-    # newlines), is DOT with no other comment.
-    head, sep, body = source.partition("\n") if source.startswith(PREFIX) else ("", "", source)
-    return head + sep + _TOKEN.sub(token, body)
+    # The first lines are the comments; the rest, read as a whole (a quoted label may
+    # hold newlines), is DOT with no other comment.
+    lines = source.split("\n")
+    head = len(list(takewhile(lambda line: line.startswith("// k8sarch "), lines)))
+    return "\n".join([*lines[:head], _TOKEN.sub(token, "\n".join(lines[head:]))])

@@ -10,7 +10,7 @@ which waits only for that one. Processes share the work through files beside the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,7 +32,17 @@ from typing import IO, Any, Self
 import xml.etree.ElementTree as ET
 
 from . import __version__
-from .interchange import Box, Class, boxes, classes_in, misplaced, renamed, renaming
+from .interchange import (
+    Box,
+    boxes,
+    classes_in,
+    folds_in,
+    folds_misplaced,
+    misplaced,
+    renamed,
+    renaming,
+    renumbering,
+)
 from .svg import TEMPLATE_SUFFIX, TEMPLATE_VERSION, svg_template
 from .vocabulary import DEFAULT_RENDERER, RENDER_FORMATS, RENDER_TIMEOUT
 
@@ -174,30 +184,53 @@ def _invoke(path: str, source: str, fmt: str, out: Path, timeout: float) -> None
         raise RenderError(f"{path!r} wrote no valid {fmt.upper()} output")
 
 
-def _misplaced(classes: list[Class], svg: Path) -> tuple[int, dict[str, Box]]:
-    drawn = boxes(svg.read_text(encoding="utf-8", errors="replace"))
-    return misplaced(classes, drawn), drawn
+def _drawn(svg: Path) -> dict[str, Box]:
+    return boxes(svg.read_text(encoding="utf-8", errors="replace"))
+
+
+def _attempt(path: str, source: str, svg: Path, timeout: float,
+             better: Callable[[dict[str, Box]], bool]) -> dict[str, Box] | None:
+    """Lay ``source`` out; keep it in ``svg`` (and return what it drew) if ``better``."""
+    second = svg.with_name(svg.name + ".renamed")
+    try:
+        _invoke(path, source, "svg", second, timeout)
+        drawn = _drawn(second)
+        if not better(drawn):
+            return None  # the renderer drew it otherwise: keep the layout before
+        second.replace(svg)
+        return drawn
+    finally:
+        second.unlink(missing_ok=True)
 
 
 def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
-    """``source``, or its machines renamed so that interchangeable ones read in order (see
-    :mod:`.interchange`); the SVG render of what it returns is left in ``svg``."""
+    """``source``, or its machines renamed so that twins read in order and folded pools
+    come after the machines shown (see :mod:`.interchange`); the SVG render of what it
+    returns is left in ``svg``."""
     _invoke(path, source, "svg", svg, timeout)
     classes = classes_in(source)
-    before, drawn = _misplaced(classes, svg) if classes else (0, {})
-    names = renaming(classes, drawn) if before else {}
-    if not names:
+    if not classes:
         return source
-    other = renamed(source, names)
-    second = svg.with_name(svg.name + ".renamed")
-    try:
-        _invoke(path, other, "svg", second, timeout)
-        if _misplaced(classes, second)[0] >= before:
-            return source  # the renderer drew the renamed DOT otherwise: keep the first
-        second.replace(svg)
-    finally:
-        second.unlink(missing_ok=True)
-    return other
+    drawn = _drawn(svg)
+    before = misplaced(classes, drawn)
+    names = renaming(classes, drawn) if before else {}
+    if names:
+        other = renamed(source, names)
+        found = _attempt(path, other, svg, timeout,
+                         lambda new: misplaced(classes, new) < before)
+        if found is not None:
+            source, drawn = other, found
+    names, texts = renumbering(folds_in(source), drawn)
+    if names:
+        other = renamed(source, names, texts)
+        after = misplaced(classes, drawn)
+        folds = folds_in(source)
+        found = _attempt(path, other, svg, timeout, lambda new: (
+            folds_misplaced(folds, new) < folds_misplaced(folds, drawn)
+            and misplaced(classes, new) <= after))
+        if found is not None:
+            source = other
+    return source
 
 
 def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None:

@@ -223,3 +223,53 @@ def _clusters(source: str) -> dict[str, dict[str, str]]:
     for match in re.finditer(r"subgraph cluster_(\w+) \{\n((?:\t\t\w+=[^\n]*\n)+)", source):
         found[match[1]] = dict(re.findall(r'(\w+)="([^"]*)"', match[2]))
     return found
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("control-plane: 5\nworkers: 50\nload-balancer: haproxy\n", [("cp", 5), ("worker", 50)]),
+    ("control-plane: 3\nworkers: [{name: general, count: 6}, {name: gpu, count: 2}]\n",
+     [("general", 6)]),
+    # A machine numbered anew would carry a failure, a zone or a real name wrongly.
+    ("control-plane: 3\nworkers: 50\nfailures: [worker-40]\n", []),
+    ("control-plane: 3\nworkers: 50\nzones: [a, b]\n", []),
+    ("control-plane: 3\nworkers: 50\nnames: {worker-1: node-a}\n", []),
+])
+def test_folded_pools_whose_shown_machines_are_twins_may_be_numbered_from_the_end(
+        spec: str, expected: list[tuple[str, int]]) -> None:
+    source = to_dot(graph(spec))
+    assert interchange.folds_in(source) == expected
+
+
+FOLD = [("worker", 50)]
+SHOWN_TOPS = {"worker1": 0, "worker2": 100, "worker3": 200}
+
+
+@pytest.mark.parametrize(("rest", "names", "texts"), [
+    (300, {}, {}),  # after its machines: nothing to do
+    (150, {"worker3": "worker50"},
+     {"worker-3": "worker-50", "worker-4 … worker-50": "worker-3 … worker-49"}),
+    (50, {"worker2": "worker49", "worker3": "worker50"},
+     {"worker-2": "worker-49", "worker-3": "worker-50",
+      "worker-4 … worker-50": "worker-2 … worker-48"}),
+    (-100, {}, {}),  # above worker-1, which the folded machines are "like": left alone
+])
+def test_machines_after_the_folded_box_are_numbered_from_the_end(
+        rest: int, names: dict[str, str], texts: dict[str, str]) -> None:
+    drawn = {name: _box(top) for name, top in SHOWN_TOPS.items()}
+    drawn["worker_rest"] = _box(rest)
+    assert interchange.renumbering(FOLD, drawn) == (names, texts)
+    assert (interchange.folds_misplaced(FOLD, drawn) == 0) == (rest == 300)
+    if names:  # numbered anew, the same places read in order
+        moved = {names.get(k, k): v for k, v in drawn.items()}
+        assert interchange.folds_misplaced(FOLD, moved) == 0
+
+
+def test_renumbering_renames_the_folded_box_label_and_the_machines() -> None:
+    source = to_dot(graph("control-plane: 5\nworkers: 50\nload-balancer: haproxy\n"))
+    names, texts = interchange.renumbering(
+        [("worker", 50)], {**{n: _box(t) for n, t in SHOWN_TOPS.items()},
+                           "worker_rest": _box(150)})
+    other = interchange.renamed(source, names, texts)
+    assert 'label="worker-3 … worker-49"' in other and 'label="worker-50"' in other
+    assert "worker50_kubelet" in other and "worker3_" not in other
+    assert 'label="worker-3"' not in other

@@ -240,7 +240,11 @@ def unlike_twins(drawing: Drawing, twins: list[list[str]], parts: dict[str, list
     components (``parts``: each machine's component suffixes) in another arrangement than
     the first of their class."""
     problems: list[str] = []
-    for members in twins:
+    for listed in twins:
+        # A twin numbered from the end of its pool (after the folded box) is not compared.
+        members = [m for m in listed if f"{m}_{parts[m][0]}" in drawing.nodes]
+        if len(members) < 2:
+            continue
         first = _arrangement(drawing, members[0], parts[members[0]])
         problems.extend(f"{other} is not laid out like {members[0]}" for other in members[1:]
                         if _arrangement(drawing, other, parts[other]) != first)
@@ -254,17 +258,23 @@ MACHINE = re.compile(r"^([a-z][a-z_-]*?)(\d+)$")
 
 def reading_order(drawing: Drawing) -> list[str]:
     """Machines of each pool in reading order: machine n+1 to the right of machine n on
-    the same row, or on a row below; the folded rest of a pool after all of them."""
-    pools: dict[str, list[tuple[int, str]]] = {}
+    the same row, or on a row below; the folded rest of a pool after the machines numbered
+    1, 2, … and before any numbered from the end (worker-1, worker-2, worker-3 … worker-49,
+    worker-50)."""
+    pools: dict[str, list[tuple[float, str]]] = {}
     for name in drawing.clusters:
         match = MACHINE.match(name)
         if match:
             pools.setdefault(match.group(1), []).append((int(match.group(2)), name))
         elif name.endswith("_rest") and MACHINE.match(name.removesuffix("_rest") + "0"):
-            pools.setdefault(name.removesuffix("_rest"), []).append((10**9, name))
+            pools.setdefault(name.removesuffix("_rest"), []).append((math.inf, name))
     problems: list[str] = []
     for machines in pools.values():
-        problems.extend(_out_of_order(drawing, [name for _n, name in sorted(machines)]))
+        numbers = sorted(n for n, _name in machines if n != math.inf)
+        gap = next((n for n, expected in zip(numbers, range(1, len(numbers) + 1),
+                                             strict=True) if n != expected), math.inf)
+        placed = [(gap - 0.5 if n == math.inf else n, name) for n, name in machines]
+        problems.extend(_out_of_order(drawing, [name for _n, name in sorted(placed)]))
     return problems
 
 
