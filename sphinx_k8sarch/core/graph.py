@@ -21,6 +21,8 @@ from .vocabulary import (
     SERVICE_PORT,
     SHOWN,
     EtcdTopology,
+    folded_label,
+    machine_name,
 )
 
 
@@ -93,8 +95,8 @@ AGENTS = ("kubelet", "kube-proxy", "kubectl")
 def _node_ids(prefix: str, count: int) -> list[tuple[str, str] | None]:
     """(id, label) per drawn node, with None standing for the collapsed rest."""
     if count <= COLLAPSE_ABOVE:
-        return [(f"{prefix}{i}", f"{prefix}-{i}") for i in range(1, count + 1)]
-    return [(f"{prefix}{i}", f"{prefix}-{i}") for i in range(1, SHOWN + 1)] + [None]
+        return [machine_name(prefix, i) for i in range(1, count + 1)]
+    return [machine_name(prefix, i) for i in range(1, SHOWN + 1)] + [None]
 
 
 def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False,
@@ -102,7 +104,7 @@ def _collapsed(prefix: str, count: int, text: str, highlighted: bool = False,
     """One dashed box standing for machines ``SHOWN+1`` … ``count`` of a pool; with
     ``cluster``, it says how many of them are down and sits in their zone if they share
     one."""
-    group = GGroup(f"{prefix}_rest", f"{prefix}-{SHOWN + 1} … {prefix}-{count}", "collapsed",
+    group = GGroup(f"{prefix}_rest", folded_label(prefix, SHOWN + 1, count), "collapsed",
                    highlighted=highlighted)
     if cluster is not None:
         # Asked from the (few) machines that are down or zoned, not from each of the

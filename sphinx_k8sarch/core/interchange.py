@@ -35,7 +35,7 @@ from itertools import pairwise, takewhile
 import re
 from typing import TYPE_CHECKING
 
-from .vocabulary import NAME_DRAWN, SHOWN
+from .vocabulary import NAME_DRAWN, SHOWN, folded_label, machine_name
 
 if TYPE_CHECKING:  # the renderer's side must not load the pipeline (see render.py)
     from .graph import GEdge, GGroup, Graph
@@ -137,7 +137,7 @@ def folded(graph: Graph, classes: Sequence[Sequence[GGroup]]) -> list[tuple[str,
         if (group.kind != "collapsed" or prefix == group.id or last is None or group.zone
                 or group.status):
             continue
-        after = [f"{prefix}{i}" for i in range(2, SHOWN + 1)]
+        after = [machine_name(prefix, i)[0] for i in range(2, SHOWN + 1)]
         if all(ident in twins for ident in after) and len({twins[i] for i in after}) == 1:
             found.append((prefix, int(last[1])))
     return found
@@ -211,13 +211,17 @@ def _before(a: Box, b: Box) -> int:
     return -1 if a.top < b.top else 1 if b.top < a.top else 0
 
 
+def _inversions(names: Iterable[str], drawn: dict[str, Box]) -> int:
+    """How many of ``names`` (in the order they should read) are drawn before the one
+    they follow; names not drawn are skipped."""
+    places = [drawn[name] for name in names if name in drawn]
+    return sum(_before(b, a) < 0 for a, b in pairwise(places))
+
+
 def misplaced(classes: Iterable[Class], drawn: dict[str, Box]) -> int:
     """How many machines of ``classes`` are drawn before the one they follow."""
-    count = 0
-    for members in classes:
-        places = [drawn[ident] for ident, _label, _name in members if ident in drawn]
-        count += sum(_before(b, a) < 0 for a, b in pairwise(places))
-    return count
+    return sum(_inversions([ident for ident, _label, _name in members], drawn)
+               for members in classes)
 
 
 def renaming(classes: Iterable[Class], drawn: dict[str, Box]) -> dict[str, str]:
@@ -245,10 +249,9 @@ def folds_misplaced(folds: Iterable[tuple[str, int]], drawn: dict[str, Box]) -> 
         numbers = sorted(int(ident[len(prefix):]) for ident in drawn
                          if ident.startswith(prefix) and ident[len(prefix):].isdigit())
         ahead = next((i for i, n in enumerate(numbers) if n != i + 1), len(numbers))
-        names = [f"{prefix}{n}" for n in numbers]
+        names = [machine_name(prefix, n)[0] for n in numbers]
         names.insert(ahead, f"{prefix}_rest")
-        places = [drawn[name] for name in names if name in drawn]
-        count += sum(_before(b, a) < 0 for a, b in pairwise(places))
+        count += _inversions(names, drawn)
     return count
 
 
@@ -260,7 +263,7 @@ def renumbering(folds: Iterable[tuple[str, int]], drawn: dict[str, Box]
     names: dict[str, str] = {}
     texts: dict[str, str] = {}
     for prefix, count in folds:
-        shown = [f"{prefix}{i}" for i in range(1, SHOWN + 1)]
+        shown = [machine_name(prefix, i)[0] for i in range(1, SHOWN + 1)]
         rest = drawn.get(f"{prefix}_rest")
         if rest is None or any(ident not in drawn for ident in shown):
             continue
@@ -270,10 +273,11 @@ def renumbering(folds: Iterable[tuple[str, int]], drawn: dict[str, Box]
             continue  # in order, or the first machine (which the box is "like") after it
         first = count - len(after) + 1
         for offset, ident in enumerate(after):
-            names[ident] = f"{prefix}{first + offset}"
-            texts[f"{prefix}-{before + 1 + offset}"] = f"{prefix}-{first + offset}"
-        texts[f"{prefix}-{SHOWN + 1} … {prefix}-{count}"] = (
-            f"{prefix}-{before + 1} … {prefix}-{first - 1}")
+            new_id, new_label = machine_name(prefix, first + offset)
+            names[ident] = new_id
+            texts[machine_name(prefix, before + 1 + offset)[1]] = new_label
+        texts[folded_label(prefix, SHOWN + 1, count)] = folded_label(prefix, before + 1,
+                                                                    first - 1)
     return names, texts
 
 

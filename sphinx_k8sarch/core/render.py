@@ -220,11 +220,11 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
                          lambda new: misplaced(classes, new) < before)
         if found is not None:
             source, drawn = other, found
-    names, texts = renumbering(folds_in(source), drawn)
+    folds = folds_in(source)
+    names, texts = renumbering(folds, drawn)
     if names:
         other = renamed(source, names, texts)
         after = misplaced(classes, drawn)
-        folds = folds_in(source)
         found = _attempt(path, other, svg, timeout, lambda new: (
             folds_misplaced(folds, new) < folds_misplaced(folds, drawn)
             and misplaced(classes, new) <= after))

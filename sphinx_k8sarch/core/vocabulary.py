@@ -224,6 +224,16 @@ ETCD_ADVISED_MAX = 7
 #: so that 5 control-plane nodes and 50 workers stay as legible as 3 + 3.
 COLLAPSE_ABOVE = 4
 SHOWN = 3
+
+
+def machine_name(prefix: str, number: int) -> tuple[str, str]:
+    """A drawn machine's DOT id and label: ``worker3``, ``worker-3``."""
+    return f"{prefix}{number}", f"{prefix}-{number}"
+
+
+def folded_label(prefix: str, first: int, last: int) -> str:
+    """The label of a folded box standing for machines ``first`` … ``last`` of a pool."""
+    return f"{prefix}-{first} … {prefix}-{last}"
 #: ``failures:`` names machines, a zone, or the load balancer by this word.
 LB_FAILURE = "load-balancer"
 #: Zone names: as Kubernetes' topology.kubernetes.io/zone values usually are.
