@@ -27,6 +27,7 @@ import re
 
 from .dotwriter import Digraph, print_variant
 from .dotwriter import drawn_text as _text
+from .frames import REST, Frames, frames_line
 from .graph import GGroup, GNode, Graph
 from .i18n import Translator
 from .interchange import folded, header, interchangeable
@@ -181,6 +182,11 @@ class _Writer:
         self.level: dict[str, int] = {}
         self.place: dict[str, int] = {}  # index in its row, for edges inside one rank
         self.labelled: set[tuple[str, str]] = set()
+        self.written: dict[str, int] = {}  # the order in which nodes were written
+        #: Zone frames of the callers and of external etcd, which no conversation orders:
+        #: their cluster name and machines, by zone, by column.
+        self.unordered: dict[str, dict[str, tuple[str, list[str]]]] = {}
+        self.frames: list[Frames] = []
         self.pooled = frozenset(
             n.id for g in graph.groups if _pool(g) == ETCD and g.kind != "collapsed"
             for n in g.nodes)
@@ -227,6 +233,7 @@ class _Writer:
                     line.attr(rank="same")
                     for node in row:
                         line.node(node.id, **_node_attrs(node, extra))
+                        self.written[node.id] = len(self.written)
                 # dot orders a rank along its x axis, which rankdir=LR turns into the y
                 # axis upwards: the order is written bottom first to read top down.
                 ordered = row[::-1] if self.layout == LAYOUTS[0] else row
@@ -286,20 +293,31 @@ class _Writer:
         # (nothing calls a worker) in the order dot starts from them, which with LR is
         # the reverse of the writing: their machines are then written last first.
         backwards = callers and self.layout == LAYOUTS[0]
-        for zone, label, down in self.graph.zones:
+        # External etcd is reached by one arrow into its pool (and the peers' junction):
+        # nothing orders its zone frames but dot's start. Written as the default renderer
+        # keeps them (last first with LR); the renderer mends the rest (see .frames).
+        frames_back = column.name == ETCD and self.layout == LAYOUTS[0]
+        zones = self.graph.zones
+        made: dict[str, _Item] = {}
+        for zone, label, down in (zones[::-1] if frames_back else zones):
             members = [g for g in self.graph.groups if g.zone == zone
                        and g.kind != "addons" and _pool(g) == column.name]
             if not members:
                 continue
             token = f"{_token(zone)}_{column.name}"
+            if column.name != CONTROL_PLANE:
+                # Nothing orders these frames but dot's start: the renderer checks them.
+                self.unordered.setdefault(column.name, {})[zone] = (
+                    f"zone_{token}", [g.id for g in members])
             with parent.subgraph(name=f"cluster_zone_{token}") as box:
                 box.attr(label=_text(label), id=f"g-zone-{token}", style="dashed",
                          color=DOWN[1] if down else ZONE, fontcolor=ZONE, penwidth="1.2",
                          fontsize="12", margin="12", labeljust="l")
                 box.attr("graph", **{"class": "k8s-zone" + (" k8s-down" if down else "")})
-                made = {g.id: self.machine(box, g)
-                        for g in (members[::-1] if backwards else members)}
-                column.items.extend(made[g.id] for g in members)
+                made.update((g.id, self.machine(box, g))
+                            for g in (members[::-1] if backwards else members))
+        column.items.extend(made[g.id] for zone, _l, _d in zones for g in self.graph.groups
+                            if g.zone == zone and g.id in made)
 
     def key(self) -> _Item | None:
         ids = legend(self.dot, self.graph, self._, self.layout)
@@ -399,9 +417,13 @@ class _Writer:
             members += [n.id for g in graph.groups if g.kind == "collapsed"
                         and _pool(g) == ETCD for n in g.nodes]
         pooled_done: set[str] = set()
+        # The arrows into the pool meet at its middle member as written (name order, or
+        # the zone frames' writing order): measured to keep zone frames in order.
         into_pool = sorted((n for n in self.pooled if n.endswith("_etcd")),
-                           key=lambda n: (self.level.get(n, 0), n))
+                           key=lambda n: (self.level.get(n, 0), self.written.get(n, 0)))
         target = into_pool[len(into_pool) // 2] if into_pool else ""
+        self.frames = [self.listed_frames(column, into_pool if column == ETCD else [])
+                       for column, frames in self.unordered.items() if len(frames) > 1]
         for edge in graph.edges:
             if edge.kind == "peer" and len(members) > 1:
                 continue  # drawn below, through their junction
@@ -426,6 +448,18 @@ class _Writer:
             self.draw(edge.tail, edge.head, attrs)
         if len(members) > 1:
             self.junction(members, peers[0].label)
+
+    def listed_frames(self, column: str, entered: list[str]) -> Frames:
+        """A column's zone frames for the renderer: in the zones' order, each with the
+        members in it that arrows into the etcd pool may enter."""
+        frames = self.unordered[column]
+        owner = {n.id: g.id for g in self.graph.groups for n in g.nodes}
+        framed = {ident for _name, idents in frames.values() for ident in idents}
+        order = tuple((name, tuple(n for n in entered if owner.get(n) in idents))
+                      for zone, _label, _down in self.graph.zones if zone in frames
+                      for name, idents in [frames[zone]])
+        rest = tuple(n for n in entered if owner.get(n) not in framed)
+        return Frames(ETCD_POOL if column == ETCD else REST, order, rest)
 
     def junction(self, members: list[str], label: str) -> None:
         """Every etcd member talks to every other: one dashed line from each to a point."""
@@ -470,5 +504,8 @@ def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
     # Machines that only their names tell apart are put in reading order after the
     # layout (see :mod:`.interchange`); the renderer finds them on the first line.
     twins = interchangeable(graph)
-    source = header(twins, folded(graph, twins)) + str(writer.write().source)
+    body = str(writer.write().source)
+    # Zone frames that nothing orders too (see :mod:`.frames`), a line per column.
+    frames = "".join(map(frames_line, writer.frames))
+    source = header(twins, folded(graph, twins)) + frames + body
     return print_variant(source, dpi) if dpi else source

@@ -204,23 +204,23 @@ def boxes(svg: str) -> dict[str, Box]:
     return found
 
 
-def _before(a: Box, b: Box) -> int:
+def drawn_before(a: Box, b: Box) -> int:
     """Reading order: left of it on the same row, or on a row above."""
     if a.top < b.bottom and b.top < a.bottom:
         return -1 if a.left < b.left else 1 if b.left < a.left else 0
     return -1 if a.top < b.top else 1 if b.top < a.top else 0
 
 
-def _inversions(names: Iterable[str], drawn: dict[str, Box]) -> int:
+def inversions(names: Iterable[str], drawn: dict[str, Box]) -> int:
     """How many of ``names`` (in the order they should read) are drawn before the one
     they follow; names not drawn are skipped."""
     places = [drawn[name] for name in names if name in drawn]
-    return sum(_before(b, a) < 0 for a, b in pairwise(places))
+    return sum(drawn_before(b, a) < 0 for a, b in pairwise(places))
 
 
 def misplaced(classes: Iterable[Class], drawn: dict[str, Box]) -> int:
     """How many machines of ``classes`` are drawn before the one they follow."""
-    return sum(_inversions([ident for ident, _label, _name in members], drawn)
+    return sum(inversions([ident for ident, _label, _name in members], drawn)
                for members in classes)
 
 
@@ -233,7 +233,7 @@ def renaming(classes: Iterable[Class], drawn: dict[str, Box]) -> dict[str, str]:
         if any(ident not in drawn for ident in idents):
             continue
         def compare(a: str, b: str) -> int:
-            return _before(drawn[a], drawn[b])
+            return drawn_before(drawn[a], drawn[b])
 
         seen = sorted(idents, key=cmp_to_key(compare))
         names.update((old, new) for old, new in zip(seen, idents, strict=True) if old != new)
@@ -251,7 +251,7 @@ def folds_misplaced(folds: Iterable[tuple[str, int]], drawn: dict[str, Box]) -> 
         ahead = next((i for i, n in enumerate(numbers) if n != i + 1), len(numbers))
         names = [machine_name(prefix, n)[0] for n in numbers]
         names.insert(ahead, f"{prefix}_rest")
-        count += _inversions(names, drawn)
+        count += inversions(names, drawn)
     return count
 
 
@@ -267,7 +267,7 @@ def renumbering(folds: Iterable[tuple[str, int]], drawn: dict[str, Box]
         rest = drawn.get(f"{prefix}_rest")
         if rest is None or any(ident not in drawn for ident in shown):
             continue
-        after = [ident for ident in shown if _before(rest, drawn[ident]) < 0]
+        after = [ident for ident in shown if drawn_before(rest, drawn[ident]) < 0]
         before = len(shown) - len(after)
         if not after or not before or after != shown[before:]:
             continue  # in order, or the first machine (which the box is "like") after it

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 import hashlib
 import json
 import os
@@ -32,6 +32,7 @@ from typing import IO, Any, Self
 import xml.etree.ElementTree as ET
 
 from . import __version__
+from .frames import Frames, frames_in, frames_misplaced, rewritings
 from .interchange import (
     Box,
     boxes,
@@ -203,15 +204,30 @@ def _attempt(path: str, source: str, svg: Path, timeout: float,
         second.unlink(missing_ok=True)
 
 
+def _fewer(frames: list[Frames], astray: int, drawn: dict[str, Box]) -> bool:
+    return frames_misplaced(frames, drawn) < astray
+
+
 def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
-    """``source``, or its machines renamed so that twins read in order and folded pools
+    """``source``, or its zone frames written again where they came out of order (see
+    :mod:`.frames`) and its machines renamed so that twins read in order and folded pools
     come after the machines shown (see :mod:`.interchange`); the SVG render of what it
     returns is left in ``svg``."""
     _invoke(path, source, "svg", svg, timeout)
+    frames = frames_in(source)
     classes = classes_in(source)
-    if not classes:
+    if not classes and not frames:
         return source
     drawn = _drawn(svg)
+    astray = frames_misplaced(frames, drawn)
+    for other in rewritings(source, frames, drawn) if astray else ():
+        found = _attempt(path, other, svg, timeout, partial(_fewer, frames, astray))
+        if found is not None:
+            source, drawn, astray = other, found, frames_misplaced(frames, found)
+            if not astray:
+                break
+    if not classes:
+        return source
     before = misplaced(classes, drawn)
     names = renaming(classes, drawn) if before else {}
     if names:
@@ -241,7 +257,7 @@ def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None
             # Sanitised here, in the pool's process while Sphinx reads and writes on; in
             # place before the SVG appears, so a writer that sees the SVG finds it.
             _write_template(target, tmp.read_bytes())
-        elif classes_in(source):
+        elif classes_in(source) or frames_in(source):
             # Other formats draw the machines where the SVG does.
             probe = tmp.with_name(tmp.name + ".svg")
             try:

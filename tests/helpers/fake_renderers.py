@@ -45,6 +45,26 @@ SCRIPTS = {
         "open(out, 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\">'"
         " + f'<desc>written: {\" \".join(names)}</desc>' + boxes + '</svg>')\n"
     ),
+    # Draws the clusters in the reverse of the order they were written (the last one on
+    # top), or by name backwards whatever the writing; quoted names too.
+    "reverse-writing": (
+        "import re, sys\nif '-V' in sys.argv: sys.exit(0)\n"
+        "out = sys.argv[sys.argv.index('-o') + 1]\n"
+        "names = re.findall(r'subgraph \"?cluster_([\\w-]+)', sys.stdin.read())\n"
+        "boxes = ''.join(f'<g><title>cluster_{n}</title><polygon points=\"0,{-100 * i} "
+        "100,{-100 * i - 50}\"/></g>' for i, n in enumerate(names))\n"
+        "open(out, 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\">'"
+        " + f'<desc>written: {\" \".join(names)}</desc>' + boxes + '</svg>')\n"
+    ),
+    "reverse-name": (
+        "import re, sys\nif '-V' in sys.argv: sys.exit(0)\n"
+        "out = sys.argv[sys.argv.index('-o') + 1]\n"
+        "names = re.findall(r'subgraph \"?cluster_([\\w-]+)', sys.stdin.read())\n"
+        "boxes = ''.join(f'<g><title>cluster_{n}</title><polygon points=\"0,{-100 * i} "
+        "100,{-100 * i - 50}\"/></g>' for i, n in enumerate(sorted(names)))\n"
+        "open(out, 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\">'"
+        " + f'<desc>written: {\" \".join(names)}</desc>' + boxes + '</svg>')\n"
+    ),
     "hang": "import sys, time\nif '-V' in sys.argv: sys.exit(0)\ntime.sleep(30)\n",
     # The real renderer: writing it over a fake one repairs the renderer in place.
     "working": (f"import os, sys\n"
