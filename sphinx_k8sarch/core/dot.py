@@ -10,7 +10,8 @@ The layout is written so that the picture reads at a glance, whatever the cluste
   components that call it around it, etcd straight behind it.
 - What would be a complete graph is drawn as a bundle: the etcd peers meet at one
   junction, each API server sends one arrow into the box of the external etcd members
-  (level with a member when it can: the n-th API server's to the n-th member).
+  (meeting at one point, or with more API servers than members drawn, each level with
+  one: the n-th API server's to the n-th member).
 - Failure domains (``zones``) are dashed frames around their machines, one in each
   column, in the zones' order; what is down is grey with dotted lines.
 - Each port is written once per kind of conversation, and a legend says what line and
@@ -419,16 +420,18 @@ class _Writer:
                         and _pool(g) == ETCD for n in g.nodes]
         pooled_done: set[str] = set()
         # The arrows into the pool meet at its middle member as written (name order, or
-        # the zone frames' writing order): measured to keep zone frames in order. With LR
-        # and no frames, the n-th API server's arrow aims at the n-th member instead:
-        # level arrows that need not bend across their own machine (external etcd with 4
-        # API servers and 5 members: 3 crossings to 2; top down it costs as many as it
-        # saves, and frames drawn by dot's start would come out of order).
+        # the zone frames' writing order): measured to keep zone frames in order. With
+        # more API servers than members drawn, LR and no frames, the n-th API server's
+        # arrow aims at the n-th member instead: the arrows of the first and last need
+        # not bend across their own machine (4 API servers, 5 members: 3 crossings to 2).
+        # Not otherwise: as many crossings, and one bundle reads better than a spread.
         into_pool = sorted((n for n in self.pooled if n.endswith("_etcd")),
                            key=lambda n: (self.level.get(n, 0), self.written.get(n, 0)))
         target = into_pool[len(into_pool) // 2] if into_pool else ""
-        callers = list(dict.fromkeys(e.tail for e in graph.edges if e.head in self.pooled))
-        spread = self.layout == LAYOUTS[0] and ETCD not in self.unordered
+        callers = list(dict.fromkeys(e.tail for e in graph.edges
+                                     if e.head in self.pooled and e.kind != "peer"))
+        spread = (self.layout == LAYOUTS[0] and ETCD not in self.unordered
+                  and len(callers) > len(into_pool))
         self.frames = [self.listed_frames(column, into_pool if column == ETCD else [])
                        for column, frames in self.unordered.items() if len(frames) > 1]
         for edge in graph.edges:
