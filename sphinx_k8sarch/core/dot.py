@@ -29,7 +29,7 @@ import re
 
 from .dotwriter import Digraph, print_variant
 from .dotwriter import drawn_text as _text
-from .frames import REST, Frames, frames_line
+from .frames import REST, Frames, frames_line, machines_line
 from .graph import GGroup, GNode, Graph
 from .i18n import Translator
 from .interchange import folded, header, interchangeable
@@ -460,6 +460,18 @@ class _Writer:
         if len(members) > 1:
             self.junction(members, peers[0].label)
 
+    def callers_run(self) -> list[str]:
+        """The callers' machines outside zones, when nothing but dot's start orders them:
+        two or more, and every conversation of theirs with one and the same node (the
+        endpoint), so that another order costs no crossing among them."""
+        zoned = {zone for zone, _label, _down in self.graph.zones}
+        machines = [g for g in self.graph.groups if g.kind != "addons"
+                    and _pool(g) == CALLERS and g.zone not in zoned]
+        owner = {n.id: g.id for g in machines for n in g.nodes}
+        others = {e.head if e.tail in owner else e.tail for e in self.graph.edges
+                  if (e.tail in owner) != (e.head in owner)}
+        return [g.id for g in machines] if len(machines) > 1 and len(others) == 1 else []
+
     def listed_frames(self, column: str, entered: list[str]) -> Frames:
         """A column's zone frames for the renderer: in the zones' order, each with the
         members in it that arrows into the etcd pool may enter."""
@@ -516,7 +528,9 @@ def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
     # layout (see :mod:`.interchange`); the renderer finds them on the first line.
     twins = interchangeable(graph)
     body = str(writer.write().source)
-    # Zone frames that nothing orders too (see :mod:`.frames`), a line per column.
+    # Zone frames and callers that nothing orders too (see :mod:`.frames`).
     frames = "".join(map(frames_line, writer.frames))
+    run = writer.callers_run()
+    frames += machines_line(run) if run else ""
     source = header(twins, folded(graph, twins)) + frames + body
     return print_variant(source, dpi) if dpi else source

@@ -1,20 +1,25 @@
-"""Zone frames that nothing but dot's start orders, put in the zones' order after the layout.
+"""Boxes that nothing but dot's start orders, put in reading order after the layout.
 
 Two columns hold zone frames that no conversation orders: the callers (every worker calls
 the one load balancer) and external etcd (the API servers reach it through one arrow each
-into the pool's box, meeting at its middle member, and the members each other through one
-junction). dot keeps such frames in an order it derives from the writing, and which
-writing gives the zones' order differs between Graphviz releases (measured: with three etcd
-members over two zones, the graphviz-pure build keeps zone a above zone b when the frames
-are written last first with LR and first first top down, Debian's dot 2.43 the other way
-round; a kubectl inventory's racks came out rack-1, rack-3, rack-2).
+into the pool's box, and the members each other through one junction). The same goes for
+the callers' machines outside zones when each of them talks only to the load balancer. dot
+keeps such boxes in an order it derives from the writing, and which writing gives the
+reading order differs between Graphviz releases (measured: with three etcd members over
+two zones, the graphviz-pure build keeps zone a above zone b when the frames are written
+last first with LR and first first top down, Debian's dot 2.43 the other way round; a
+kubectl inventory's racks came out rack-1, rack-3, rack-2; Cluster API's 47 folded
+workers above worker-1).
 
 So the DOT writer writes the frames as the default renderer keeps them and lists each run
-of frames, in the zones' order, on a comment line (:func:`frames_line`). The renderer lays
-the DOT out; where frames came out of order, it writes them again in the order that would
-put them in place if dot moved each writing position where it moved it the first time,
-the arrows into the pool meeting at the middle member of that writing
-(:func:`rewritten_frames`), lays that out and keeps it if fewer frames are out of order.
+of frames, in the zones' order, on a comment line (:func:`frames_line`), and the callers'
+machines on another (:func:`machines_line`). The renderer lays the DOT out; where a run
+came out of order, it writes it again, the other way round or in the order that would put
+it in place if dot moved each writing position where it moved it the first time (the
+arrows into the etcd pool meeting at the middle member of the new writing;
+:func:`rewritings`), lays that out and keeps it if fewer boxes are out of order. Frames
+are looked at before the machines' names are put in order (see :mod:`.interchange`), the
+callers' machines after, since names mend most of them without a new layout.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ import re
 from .interchange import Box, drawn_before, inversions
 
 FRAMES = "// k8sarch frames: "
+#: The callers' machines outside zones, in reading order, when only dot's start orders
+#: them; looked at after the machines' names are put in order (see :mod:`.interchange`).
+MACHINES = "// k8sarch machines: "
 #: Stands for the pool's machines in no zone on the line (a frame's name starts ``zone_``).
 REST = "-"
 
@@ -65,6 +73,23 @@ def frames_in(source: str) -> list[Frames]:
             rest = next((members for name, members in listed if name == REST), ())
             found.append(Frames(pool, tuple(item for item in listed if item[0] != REST), rest))
     return found
+
+
+def machines_line(idents: Sequence[str]) -> str:
+    """The comment line that lists the callers' machines for the renderer."""
+    return f"{MACHINES}{' '.join(idents)}\n"
+
+
+def machines_in(source: str) -> list[Frames]:
+    """The callers' machines listed among the comment lines that open ``source``, as one
+    run of blocks (each machine's box is one)."""
+    for line in source.split("\n"):
+        if not line.startswith("//"):
+            break
+        if line.startswith(MACHINES):
+            idents = line[len(MACHINES):].split()
+            return [Frames(REST, tuple((ident, ()) for ident in idents))] if idents else []
+    return []
 
 
 def frames_misplaced(runs: Sequence[Frames], drawn: dict[str, Box]) -> int:

@@ -32,9 +32,10 @@ from typing import IO, Any, Self
 import xml.etree.ElementTree as ET
 
 from . import __version__
-from .frames import Frames, frames_in, frames_misplaced, rewritings
+from .frames import Frames, frames_in, frames_misplaced, machines_in, rewritings
 from .interchange import (
     Box,
+    Class,
     boxes,
     classes_in,
     folds_in,
@@ -204,21 +205,14 @@ def _attempt(path: str, source: str, svg: Path, timeout: float,
         second.unlink(missing_ok=True)
 
 
-def _fewer(frames: list[Frames], astray: int, drawn: dict[str, Box]) -> bool:
-    return frames_misplaced(frames, drawn) < astray
+def _astray(frames: list[Frames], classes: list[Class], drawn: dict[str, Box]) -> int:
+    return frames_misplaced(frames, drawn) + misplaced(classes, drawn)
 
 
-def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
-    """``source``, or its zone frames written again where they came out of order (see
-    :mod:`.frames`) and its machines renamed so that twins read in order and folded pools
-    come after the machines shown (see :mod:`.interchange`); the SVG render of what it
-    returns is left in ``svg``."""
-    _invoke(path, source, "svg", svg, timeout)
-    frames = frames_in(source)
-    classes = classes_in(source)
-    if not classes and not frames:
-        return source
-    drawn = _drawn(svg)
+def _frames_again(path: str, source: str, svg: Path, timeout: float, frames: list[Frames],
+                  drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
+    """``source`` and what it drew, or a writing of ``frames`` that puts more of them in
+    order, its render left in ``svg``."""
     astray = frames_misplaced(frames, drawn)
     for other in rewritings(source, frames, drawn) if astray else ():
         found = _attempt(path, other, svg, timeout, partial(_fewer, frames, astray))
@@ -226,8 +220,17 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
             source, drawn, astray = other, found, frames_misplaced(frames, found)
             if not astray:
                 break
-    if not classes:
-        return source
+    return source, drawn
+
+
+def _fewer(frames: list[Frames], astray: int, drawn: dict[str, Box]) -> bool:
+    return frames_misplaced(frames, drawn) < astray
+
+
+def _names_in_order(path: str, source: str, svg: Path, timeout: float, classes: list[Class],
+                    drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
+    """``source`` and what it drew, or its twins renamed where that puts more of them in
+    order (see :mod:`.interchange`), the render of that left in ``svg``."""
     before = misplaced(classes, drawn)
     names = renaming(classes, drawn) if before else {}
     if names:
@@ -235,7 +238,24 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
         found = _attempt(path, other, svg, timeout,
                          lambda new: misplaced(classes, new) < before)
         if found is not None:
-            source, drawn = other, found
+            return other, found
+    return source, drawn
+
+
+def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
+    """``source``, or its zone frames written again where they came out of order (see
+    :mod:`.frames`), its machines renamed so that twins read in order and folded pools
+    come after the machines shown (see :mod:`.interchange`), and, if the callers' machines
+    are still out of order, those written again; the SVG render of what it returns is
+    left in ``svg``."""
+    _invoke(path, source, "svg", svg, timeout)
+    frames, classes, run = frames_in(source), classes_in(source), machines_in(source)
+    if not (frames or classes or run):
+        return source
+    drawn = _drawn(svg)
+    # Frames first: the names are put in order in the layout that keeps.
+    source, drawn = _frames_again(path, source, svg, timeout, frames, drawn)
+    source, drawn = _names_in_order(path, source, svg, timeout, classes, drawn)
     folds = folds_in(source)
     names, texts = renumbering(folds, drawn)
     if names:
@@ -245,7 +265,24 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
             folds_misplaced(folds, new) < folds_misplaced(folds, drawn)
             and misplaced(classes, new) <= after))
         if found is not None:
-            source = other
+            source, drawn = other, found
+    # What names cannot mend (a folded box above the machine it is "like"): the callers'
+    # machines written again (and their names put in order in that layout), kept only
+    # with fewer machines out of order.
+    astray = _astray(run, classes, drawn)
+    for other in rewritings(source, run, drawn) if frames_misplaced(run, drawn) else ():
+        scratch = svg.with_name(svg.name + ".again")
+        try:
+            _invoke(path, other, "svg", scratch, timeout)
+            other, found = _names_in_order(path, other, scratch, timeout, classes,
+                                           _drawn(scratch))
+            if _astray(run, classes, found) < astray:
+                scratch.replace(svg)
+                source, astray = other, _astray(run, classes, found)
+                if not astray:
+                    break
+        finally:
+            scratch.unlink(missing_ok=True)
     return source
 
 
@@ -257,7 +294,7 @@ def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None
             # Sanitised here, in the pool's process while Sphinx reads and writes on; in
             # place before the SVG appears, so a writer that sees the SVG finds it.
             _write_template(target, tmp.read_bytes())
-        elif classes_in(source) or frames_in(source):
+        elif classes_in(source) or frames_in(source) or machines_in(source):
             # Other formats draw the machines where the SVG does.
             probe = tmp.with_name(tmp.name + ".svg")
             try:

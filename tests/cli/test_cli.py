@@ -162,10 +162,11 @@ def test_check_stdin(monkeypatch: pytest.MonkeyPatch,
 def test_dot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["dot", write(tmp_path, VALID)]) == 0
     out, err = capsys.readouterr()
-    # The machines the renderer may put in order come first, in a comment.
+    # The machines the renderer may put in order come first, in comments.
     lines = out.splitlines()
     assert lines[0].startswith("// k8sarch interchangeable: ")
-    assert lines[1].startswith("digraph")
+    assert lines[1].startswith("// k8sarch machines: ")
+    assert lines[2].startswith("digraph")
     assert "kube-apiserver" in out
     assert err == ""
 

@@ -155,3 +155,29 @@ def test_the_first_layout_is_kept_when_writing_again_does_not_help(tmp_path: Pat
     assert [name for name in order if name.startswith("zone_") and "control" not in name
             ] == written(source)
     assert fr.frames_misplaced(fr.frames_in(source), boxes(svg)) > 0
+
+
+#: Workers that only call the load balancer, a folded rest among them.
+CALLERS = "control-plane: 1\nworkers: 50\nload-balancer: haproxy\nclients: []\n"
+
+
+@pytest.mark.parametrize(("spec", "listed"), [
+    (CALLERS, "worker1 worker2 worker3 worker_rest"),
+    (CALLERS.replace("workers: 50", "workers: [{name: a, count: 2}, {name: b, count: 1}]"),
+     "a1 a2 b1"),
+    # A part of one's own calls something else: conversations order them, not listed.
+    (CALLERS + "components:\n- {name: vault, runs-on: workers, talks-to: [kube-apiserver]}\n",
+     None),
+    # In zones: their frames are listed instead.
+    (CALLERS.replace("workers: 50", "workers: 4") + "zones: [a, b]\n", None),
+    (CALLERS.replace("workers: 50", "workers: 1"), None),
+])
+def test_callers_that_only_the_start_orders_are_listed(spec: str, listed: str | None) -> None:
+    source = dot(spec)
+    runs = fr.machines_in(source)
+    if listed is None:
+        assert fr.MACHINES not in source
+        assert runs == []
+    else:
+        assert f"{fr.MACHINES}{listed}\n" in source
+        assert runs == [fr.Frames(fr.REST, tuple((ident, ()) for ident in listed.split()))]
