@@ -12,7 +12,16 @@ import xml.etree.ElementTree as ET
 
 from helpers.dot_parser import Html, dot_structure, expected_structure, parse_dot
 from helpers.markers import needs_renderer
-from helpers.strategies import PROFILE, RENDER_PROFILE, anything, counts, dumped, specs, texts
+from helpers.strategies import (
+    PROFILE,
+    RENDER_PROFILE,
+    anything,
+    counts,
+    dumped,
+    specs,
+    texts,
+    zoned_specs,
+)
 from helpers.svg_checks import assert_inert, svg_texts
 from hypothesis import assume, event, example, given
 from hypothesis import strategies as st
@@ -22,9 +31,10 @@ import yaml
 from sphinx_k8sarch.core import components as comp
 from sphinx_k8sarch.core.diagnostics import Diagnostic, Severity, Subtype, has_errors
 from sphinx_k8sarch.core.dot import to_dot
+from sphinx_k8sarch.core.frames import frames_in, machines_in, rewritings
 from sphinx_k8sarch.core.graph import build_graph
 from sphinx_k8sarch.core.i18n import Translator
-from sphinx_k8sarch.core.interchange import classes_in, interchangeable, renamed
+from sphinx_k8sarch.core.interchange import Box, classes_in, interchangeable, renamed
 from sphinx_k8sarch.core.model import Cluster
 from sphinx_k8sarch.core.pipeline import analyse
 from sphinx_k8sarch.core.render import render
@@ -85,6 +95,12 @@ def check_drawing(cluster: Cluster) -> None:
         other = renamed(source, names)
         assert dot_structure(parse_dot(other)) == expected_structure(graph)
         assert renamed(other, {b: a for a, b in names.items()}) == source
+    for run in frames_in(source) + machines_in(source):
+        # Drawn backwards, each run of boxes is written again: the same nodes and edges.
+        drawn = {name: Box(0, -10 * i, 1, 5 - 10 * i) for i, (name, _m) in enumerate(run.order)}
+        for other in rewritings(source, [run], drawn):
+            assert other != source
+            assert dot_structure(parse_dot(other)) == expected_structure(graph)
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -92,6 +108,14 @@ def check_drawing(cluster: Cluster) -> None:
 @PROFILE
 @given(texts)
 def test_any_text_gives_a_model_or_located_diagnostics(text: str) -> None:
+    cluster, diagnostics, _data = analyse(text)
+    check_result(text, cluster, diagnostics)
+
+
+@PROFILE
+@given(dumped(zoned_specs))
+def test_zoned_clusters_draw_the_model_whichever_way_their_frames_are_written(
+        text: str) -> None:
     cluster, diagnostics, _data = analyse(text)
     check_result(text, cluster, diagnostics)
 

@@ -87,7 +87,24 @@ SPEC_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "runtime": st.one_of(st.sampled_from([*RUNTIMES, "docker", "CRI-O", "crio"]), anything),
     "addons": names,
     "links": st.one_of(st.dictionaries(link_keys, link_targets, max_size=3), anything),
+    # Failure domains, with names a DOT id or a class name could not hold as they are.
+    "zones": st.one_of(st.lists(st.one_of(st.sampled_from(["a", "b", "c", "rack-1",
+                                                            "zone b", "{x}", '"q"']),
+                                          st.text(max_size=8)), max_size=4), anything),
 }
+#: Clusters spread over failure domains: zone frames in every column, external etcd's too.
+zoned_specs = st.fixed_dictionaries({
+    "control-plane": st.integers(1, 7),
+    "workers": st.one_of(st.integers(0, 8), st.lists(st.fixed_dictionaries({
+        "name": st.sampled_from(["general", "gpu", "batch"]), "count": st.integers(1, 5)}),
+        min_size=1, max_size=2, unique_by=lambda pool: pool["name"])),
+    "etcd": st.one_of(st.sampled_from(["stacked", "external"]), st.fixed_dictionaries(
+        {"topology": st.just("external"), "members": st.integers(1, 7)})),
+    "load-balancer": st.sampled_from(["haproxy", "none", "cloud"]),
+    "clients": st.sampled_from([[], ["kubectl"], ["kubectl", "helm"]]),
+    "zones": st.lists(st.sampled_from(["a", "b", "c", "rack-1", "zone b", "{x}", "eu-west-1a"]),
+                      min_size=1, max_size=3, unique=True),
+})
 specs = st.one_of(
     st.builds(lambda known, extra: {**extra, **known},
               st.fixed_dictionaries({}, optional=SPEC_VALUES),
