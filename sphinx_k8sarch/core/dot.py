@@ -192,7 +192,9 @@ class _Writer:
         self.pooled = frozenset(
             n.id for g in graph.groups if _pool(g) == ETCD and g.kind != "collapsed"
             for n in g.nodes)
-        owner = {n.id: g.id for g in graph.groups for n in g.nodes}
+        #: The machine (group) each node is on.
+        self.owner = {n.id: g.id for g in graph.groups for n in g.nodes}
+        owner = self.owner
         #: Nodes with a conversation that leaves their machine: what orders machines.
         self.reaching = frozenset(end for e in graph.edges
                                   if owner.get(e.tail) != owner.get(e.head)
@@ -475,8 +477,7 @@ class _Writer:
     def listed_frames(self, column: str, entered: list[str]) -> Frames:
         """A column's zone frames for the renderer: in the zones' order, each with the
         members in it that arrows into the etcd pool may enter."""
-        frames = self.unordered[column]
-        owner = {n.id: g.id for g in self.graph.groups for n in g.nodes}
+        frames, owner = self.unordered[column], self.owner
         framed = {ident for _name, idents in frames.values() for ident in idents}
         order = tuple((name, tuple(n for n in entered if owner.get(n) in idents))
                       for zone, _label, _down in self.graph.zones if zone in frames

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 import hashlib
 import json
 import os
@@ -209,24 +209,6 @@ def _astray(frames: list[Frames], classes: list[Class], drawn: dict[str, Box]) -
     return frames_misplaced(frames, drawn) + misplaced(classes, drawn)
 
 
-def _frames_again(path: str, source: str, svg: Path, timeout: float, frames: list[Frames],
-                  drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
-    """``source`` and what it drew, or a writing of ``frames`` that puts more of them in
-    order, its render left in ``svg``."""
-    astray = frames_misplaced(frames, drawn)
-    for other in rewritings(source, frames, drawn) if astray else ():
-        found = _attempt(path, other, svg, timeout, partial(_fewer, frames, astray))
-        if found is not None:
-            source, drawn, astray = other, found, frames_misplaced(frames, found)
-            if not astray:
-                break
-    return source, drawn
-
-
-def _fewer(frames: list[Frames], astray: int, drawn: dict[str, Box]) -> bool:
-    return frames_misplaced(frames, drawn) < astray
-
-
 def _names_in_order(path: str, source: str, svg: Path, timeout: float, classes: list[Class],
                     drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
     """``source`` and what it drew, or its twins renamed where that puts more of them in
@@ -242,6 +224,28 @@ def _names_in_order(path: str, source: str, svg: Path, timeout: float, classes: 
     return source, drawn
 
 
+def _written_again(path: str, source: str, svg: Path, timeout: float, runs: list[Frames],
+                   classes: list[Class], drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
+    """``source`` and what it drew, or a writing of the ``runs`` that came out of order
+    (see :mod:`.frames`), its twins ``classes`` renamed in that layout, that puts more
+    boxes in order; the render of what it returns is left in ``svg``."""
+    astray = _astray(runs, classes, drawn)
+    for other in rewritings(source, runs, drawn) if frames_misplaced(runs, drawn) else ():
+        scratch = svg.with_name(svg.name + ".again")
+        try:
+            _invoke(path, other, "svg", scratch, timeout)
+            other, found = _names_in_order(path, other, scratch, timeout, classes,
+                                           _drawn(scratch))
+            if _astray(runs, classes, found) < astray:
+                scratch.replace(svg)
+                source, drawn, astray = other, found, _astray(runs, classes, found)
+                if not astray:
+                    break
+        finally:
+            scratch.unlink(missing_ok=True)
+    return source, drawn
+
+
 def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
     """``source``, or its zone frames written again where they came out of order (see
     :mod:`.frames`), its machines renamed so that twins read in order and folded pools
@@ -254,7 +258,7 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
         return source
     drawn = _drawn(svg)
     # Frames first: the names are put in order in the layout that keeps.
-    source, drawn = _frames_again(path, source, svg, timeout, frames, drawn)
+    source, drawn = _written_again(path, source, svg, timeout, frames, [], drawn)
     source, drawn = _names_in_order(path, source, svg, timeout, classes, drawn)
     folds = folds_in(source)
     names, texts = renumbering(folds, drawn)
@@ -267,22 +271,8 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
         if found is not None:
             source, drawn = other, found
     # What names cannot mend (a folded box above the machine it is "like"): the callers'
-    # machines written again (and their names put in order in that layout), kept only
-    # with fewer machines out of order.
-    astray = _astray(run, classes, drawn)
-    for other in rewritings(source, run, drawn) if frames_misplaced(run, drawn) else ():
-        scratch = svg.with_name(svg.name + ".again")
-        try:
-            _invoke(path, other, "svg", scratch, timeout)
-            other, found = _names_in_order(path, other, scratch, timeout, classes,
-                                           _drawn(scratch))
-            if _astray(run, classes, found) < astray:
-                scratch.replace(svg)
-                source, astray = other, _astray(run, classes, found)
-                if not astray:
-                    break
-        finally:
-            scratch.unlink(missing_ok=True)
+    # machines written again, kept only with fewer machines out of order.
+    source, drawn = _written_again(path, source, svg, timeout, run, classes, drawn)
     return source
 
 
