@@ -30,12 +30,12 @@ from functools import cmp_to_key, partial
 from itertools import pairwise
 import re
 
-from .interchange import Box, drawn_before, inversions
+from .interchange import COMMENT, Box, drawn_before, inversions, listed
 
-FRAMES = "// k8sarch frames: "
+FRAMES = COMMENT + "frames: "
 #: The callers' machines outside zones, in reading order, when only dot's start orders
 #: them; looked at after the machines' names are put in order (see :mod:`.interchange`).
-MACHINES = "// k8sarch machines: "
+MACHINES = COMMENT + "machines: "
 #: Stands for the pool's machines in no zone on the line (a frame's name starts ``zone_``).
 REST = "-"
 
@@ -54,24 +54,21 @@ class Frames:
 
 def frames_line(frames: Frames) -> str:
     """The comment line that hands ``frames`` to the renderer."""
-    listed = [f"{name}={','.join(members)}" for name, members in frames.order]
+    items = [f"{name}={','.join(members)}" for name, members in frames.order]
     if frames.rest:
-        listed.append(f"{REST}={','.join(frames.rest)}")
-    return f"{FRAMES}{frames.pool} {' '.join(listed)}\n"
+        items.append(f"{REST}={','.join(frames.rest)}")
+    return f"{FRAMES}{frames.pool} {' '.join(items)}\n"
 
 
 def frames_in(source: str) -> list[Frames]:
     """The runs of frames listed among the comment lines that open ``source``."""
     found: list[Frames] = []
-    for line in source.split("\n"):
-        if not line.startswith("//"):
-            break
-        if line.startswith(FRAMES):
-            pool, *items = line[len(FRAMES):].split() or [""]
-            listed = [(name, tuple(filter(None, members.split(","))))
-                      for name, _sep, members in (item.partition("=") for item in items)]
-            rest = next((members for name, members in listed if name == REST), ())
-            found.append(Frames(pool, tuple(item for item in listed if item[0] != REST), rest))
+    for line in listed(source, FRAMES):
+        pool, *items = line.split() or [""]
+        runs = [(name, tuple(filter(None, members.split(","))))
+                for name, _sep, members in (item.partition("=") for item in items)]
+        rest = next((members for name, members in runs if name == REST), ())
+        found.append(Frames(pool, tuple(item for item in runs if item[0] != REST), rest))
     return found
 
 
@@ -83,13 +80,8 @@ def machines_line(idents: Sequence[str]) -> str:
 def machines_in(source: str) -> list[Frames]:
     """The callers' machines listed among the comment lines that open ``source``, as one
     run of blocks (each machine's box is one)."""
-    for line in source.split("\n"):
-        if not line.startswith("//"):
-            break
-        if line.startswith(MACHINES):
-            idents = line[len(MACHINES):].split()
-            return [Frames(REST, tuple((ident, ()) for ident in idents))] if idents else []
-    return []
+    idents = [ident for line in listed(source, MACHINES) for ident in line.split()]
+    return [Frames(REST, tuple((ident, ()) for ident in idents))] if idents else []
 
 
 def frames_misplaced(runs: Sequence[Frames], drawn: dict[str, Box]) -> int:

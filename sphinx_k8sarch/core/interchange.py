@@ -40,11 +40,13 @@ from .vocabulary import NAME_DRAWN, SHOWN, folded_label, machine_name
 if TYPE_CHECKING:  # the renderer's side must not load the pipeline (see render.py)
     from .graph import GEdge, GGroup, Graph
 
+#: How each comment line that opens the DOT for the renderer starts (see also .frames).
+COMMENT = "// k8sarch "
 #: The DOT's first line when some machines are interchangeable: classes separated by
 #: ``;``, each machine as ``id=label`` or ``id=label=real name``, in reading order.
-PREFIX = "// k8sarch interchangeable: "
+PREFIX = COMMENT + "interchangeable: "
 #: The next line when folded pools may be numbered from the end: ``pool:count`` each.
-FOLDED = "// k8sarch folded: "
+FOLDED = COMMENT + "folded: "
 #: Kinds of machine boxes (folded boxes and the add-ons are one of a kind).
 MACHINE_KINDS = ("control-plane", "worker", "etcd-host")
 #: Real names renamed with their machine: drawn whole (see dot._short) and written in the
@@ -156,20 +158,25 @@ def header(classes: Sequence[Sequence[GGroup]], folds: Sequence[tuple[str, int]]
     return line
 
 
+def comments(source: str) -> list[str]:
+    """The comment lines that open ``source``, for the renderer."""
+    return list(takewhile(lambda line: line.startswith(COMMENT), source.split("\n")))
+
+
+def listed(source: str, prefix: str) -> list[str]:
+    """What each opening comment line of ``source`` that starts with ``prefix`` says."""
+    return [line[len(prefix):] for line in comments(source) if line.startswith(prefix)]
+
+
 def folds_in(source: str) -> list[tuple[str, int]]:
-    """The folded pools listed on the second line of ``source``."""
-    second = source.split("\n", 2)[1:2]
-    if not second or not second[0].startswith(FOLDED):
-        return []
-    pairs = [item.rpartition(":") for item in second[0][len(FOLDED):].split()]
+    """The folded pools listed among the opening comment lines of ``source``."""
+    pairs = [item.rpartition(":") for line in listed(source, FOLDED) for item in line.split()]
     return [(prefix, int(count)) for prefix, _sep, count in pairs if count.isdigit()]
 
 
 def classes_in(source: str) -> list[Class]:
-    """The classes listed on the first line of ``source``."""
-    if not source.startswith(PREFIX):
-        return []
-    line = source[len(PREFIX):source.find("\n")]
+    """The classes listed among the opening comment lines of ``source``."""
+    line = " ; ".join(listed(source, PREFIX))
     classes = [[(*item.split("="), "")[:3] for item in part.split()] for part in line.split(";")]
     return [[(i[0], i[1], i[2]) for i in c] for c in classes if len(c) > 1]
 
@@ -326,5 +333,5 @@ def renamed(source: str, names: dict[str, str], texts: dict[str, str] | None = N
     # The first lines are the comments; the rest, read as a whole (a quoted label may
     # hold newlines), is DOT with no other comment.
     lines = source.split("\n")
-    head = len(list(takewhile(lambda line: line.startswith("// k8sarch "), lines)))
+    head = len(comments(source))
     return "\n".join([*lines[:head], _TOKEN.sub(token, "\n".join(lines[head:]))])

@@ -234,6 +234,8 @@ def machine_name(prefix: str, number: int) -> tuple[str, str]:
 def folded_label(prefix: str, first: int, last: int) -> str:
     """The label of a folded box standing for machines ``first`` … ``last`` of a pool."""
     return f"{prefix}-{first} … {prefix}-{last}"
+
+
 #: ``failures:`` names machines, a zone, or the load balancer by this word.
 LB_FAILURE = "load-balancer"
 #: Zone names: as Kubernetes' topology.kubernetes.io/zone values usually are.
