@@ -32,8 +32,9 @@ from .dotwriter import drawn_text as _text
 from .frames import REST, Frames, frames_line, machines_line
 from .graph import GGroup, GNode, Graph
 from .i18n import Translator
-from .interchange import folded, header, interchangeable
+from .interchange import MACHINE_KINDS, folded, header, interchangeable
 from .legend import legend
+from .mirror import pools_line
 from .palette import DOWN, EDGE_COLOUR, FONT, GROUP_STYLE, HIGHLIGHT, PALETTE, ZONE, family
 from .vocabulary import LAYOUTS, NAME_DRAWN
 
@@ -520,6 +521,15 @@ class _Writer:
         return dot
 
 
+def _pools(graph: Graph) -> list[list[str]]:
+    """Each pool's machines in reading order (none with zones: frames order those)."""
+    pools: dict[tuple[str, str], list[str]] = {}
+    for group in graph.groups if not graph.zones else ():
+        if group.kind in MACHINE_KINDS:
+            pools.setdefault((group.kind, group.id.rstrip("0123456789")), []).append(group.id)
+    return list(pools.values())
+
+
 def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
            legend: bool = True, layout: str = LAYOUTS[0]) -> str:
     """DOT for the screen (transparent, resolution-free), or with ``dpi`` for raster and
@@ -533,5 +543,7 @@ def to_dot(graph: Graph, *, dpi: int | None = None, _: Translator | None = None,
     frames = "".join(map(frames_line, writer.frames))
     run = writer.callers_run()
     frames += machines_line(run) if run else ""
+    # And each pool's machines, for a layout that dot draws upside down (see .mirror).
+    frames += pools_line(_pools(graph))
     source = header(twins, folded(graph, twins)) + frames + body
     return print_variant(source, dpi) if dpi else source

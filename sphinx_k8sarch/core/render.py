@@ -38,6 +38,7 @@ from .interchange import (
     Class,
     boxes,
     classes_in,
+    comments,
     folds_in,
     folds_misplaced,
     misplaced,
@@ -45,12 +46,14 @@ from .interchange import (
     renaming,
     renumbering,
 )
+from .mirror import AS_LAID_OUT, LAID_OUT, far_end, laid_out, pools_in, pools_misplaced, turned
 from .svg import TEMPLATE_SUFFIX, TEMPLATE_VERSION, svg_template
 from .vocabulary import DEFAULT_RENDERER, RENDER_FORMATS, RENDER_TIMEOUT
 
 FORMATS = RENDER_FORMATS
 CACHE_FOLDER = "_k8sarch"
-MAGIC = {"svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF",)}
+MAGIC = {"svg": (b"<?xml", b"<svg"), "png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF",),
+         "dot": (b"digraph", b"strict")}
 
 
 class RenderError(Exception):
@@ -169,8 +172,10 @@ def target_for(source: str, fmt: str, cache_dir: Path, path: str) -> Path:
 
 def _invoke(path: str, source: str, fmt: str, out: Path, timeout: float) -> None:
     """Run the renderer once, writing ``out``; RenderError when it fails."""
+    drawn_as_is = AS_LAID_OUT if laid_out(source) else ()
     try:
-        done = subprocess.run([path, f"-T{fmt}", "-o", str(out)], input=source.encode(),
+        done = subprocess.run([path, *drawn_as_is, f"-T{fmt}", "-o", str(out)],
+                              input=source.encode(),
                               capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
         raise RenderError(f"{path!r} did not finish within {timeout:g} s") from exc
@@ -246,19 +251,11 @@ def _written_again(path: str, source: str, svg: Path, timeout: float, runs: list
     return source, drawn
 
 
-def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
-    """``source``, or its zone frames written again where they came out of order (see
-    :mod:`.frames`), its machines renamed so that twins read in order and folded pools
-    come after the machines shown (see :mod:`.interchange`), and, if the callers' machines
-    are still out of order, those written again; the SVG render of what it returns is
-    left in ``svg``."""
-    _invoke(path, source, "svg", svg, timeout)
-    frames, classes, run = frames_in(source), classes_in(source), machines_in(source)
-    if not (frames or classes or run):
-        return source
-    drawn = _drawn(svg)
-    # Frames first: the names are put in order in the layout that keeps.
-    source, drawn = _written_again(path, source, svg, timeout, frames, [], drawn)
+def _named(path: str, source: str, svg: Path, timeout: float, classes: list[Class],
+           drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
+    """``source`` and what it drew, its twins renamed into reading order and the machines
+    drawn after their folded pool's box numbered from the end where that puts more in
+    order (see :mod:`.interchange`); the render of what it returns is left in ``svg``."""
     source, drawn = _names_in_order(path, source, svg, timeout, classes, drawn)
     folds = folds_in(source)
     names, texts = renumbering(folds, drawn)
@@ -270,9 +267,60 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
             and misplaced(classes, new) <= after))
         if found is not None:
             source, drawn = other, found
+    return source, drawn
+
+
+def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: list[Class],
+                 drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
+    """``source`` and what it drew, or, where its pools' machines are still out of order,
+    the layout turned over (see :mod:`.mirror`), its twins renamed and folded pools
+    numbered anew, if that puts more machines in order; the render of what it returns is left in ``svg``."""
+    pools, folds = pools_in(source), folds_in(source)
+
+    def astray(drawn: dict[str, Box]) -> int:
+        return pools_misplaced(pools, drawn) + folds_misplaced(folds, drawn)
+
+    before = astray(drawn)
+    if not pools_misplaced(pools, drawn) or frames_in(source) or laid_out(source):
+        return source, drawn
+    laid, scratch = svg.with_name(svg.name + ".laid"), svg.with_name(svg.name + ".turned")
+    try:
+        _invoke(path, far_end(source), "dot", laid, timeout)
+        other = "".join(line + "\n" for line in [*comments(source), LAID_OUT]) + turned(
+            laid.read_text(encoding="utf-8"))
+        _invoke(path, other, "svg", scratch, timeout)
+        other, found = _named(path, other, scratch, timeout, classes, _drawn(scratch))
+        if astray(found) < before:
+            scratch.replace(svg)
+            return other, found
+    except (RenderError, ValueError):
+        pass  # a renderer that cannot write a positioned DOT keeps its first layout
+    finally:
+        laid.unlink(missing_ok=True)
+        scratch.unlink(missing_ok=True)
+    return source, drawn
+
+
+def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
+    """``source``, or its zone frames written again where they came out of order (see
+    :mod:`.frames`), its machines renamed so that twins read in order and folded pools
+    come after the machines shown (see :mod:`.interchange`), if the callers' machines
+    are still out of order, those written again, and if any pool still is, the layout
+    turned over (see :mod:`.mirror`); the SVG render of what it returns is left in
+    ``svg``."""
+    _invoke(path, source, "svg", svg, timeout)
+    frames, classes, run = frames_in(source), classes_in(source), machines_in(source)
+    if not (frames or classes or run or pools_in(source)):
+        return source
+    drawn = _drawn(svg)
+    # Frames first: the names are put in order in the layout that keeps.
+    source, drawn = _written_again(path, source, svg, timeout, frames, [], drawn)
+    source, drawn = _named(path, source, svg, timeout, classes, drawn)
     # What names cannot mend (a folded box above the machine it is "like"): the callers'
     # machines written again, kept only with fewer machines out of order.
     source, drawn = _written_again(path, source, svg, timeout, run, classes, drawn)
+    # What no writing mends: a figure dot draws upside down, turned over.
+    source, drawn = _turned_over(path, source, svg, timeout, classes, drawn)
     return source
 
 
@@ -284,7 +332,7 @@ def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None
             # Sanitised here, in the pool's process while Sphinx reads and writes on; in
             # place before the SVG appears, so a writer that sees the SVG finds it.
             _write_template(target, tmp.read_bytes())
-        elif classes_in(source) or frames_in(source) or machines_in(source):
+        elif classes_in(source) or frames_in(source) or machines_in(source) or pools_in(source):
             # Other formats draw the machines where the SVG does.
             probe = tmp.with_name(tmp.name + ".svg")
             try:

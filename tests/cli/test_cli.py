@@ -166,7 +166,8 @@ def test_dot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("// k8sarch interchangeable: ")
     assert lines[1].startswith("// k8sarch machines: ")
-    assert lines[2].startswith("digraph")
+    assert lines[2] == "// k8sarch pools: cp1 cp2 cp3; worker1 worker2"
+    assert lines[3].startswith("digraph")
     assert "kube-apiserver" in out
     assert err == ""
 
