@@ -62,8 +62,8 @@ def page(chromium_browser: Browser, theme_sites: ThemeSites) -> Iterator[Page]:
     assert not errors, errors
 
 
-def _state(page: Page) -> dict[str, Any]:
-    state: dict[str, Any] = page.locator(f"{FIGURE} svg").evaluate(STATE_JS)
+def _state(page: Page, figure: str = FIGURE) -> dict[str, Any]:
+    state: dict[str, Any] = page.locator(f"{figure} svg").evaluate(STATE_JS)
     return state
 
 
@@ -71,7 +71,7 @@ def _node_name(element_id: str) -> str:
     return element_id.split("-n-", 1)[1]
 
 
-def _settled(page: Page) -> None:
+def _settled(page: Page, figure: str = FIGURE) -> None:
     """The dimming fades in (0.15 s): wait until what is dimmed is at its final opacity and
     what is lit at full (a failure to get there is reported by the assertions after)."""
     with contextlib.suppress(PlaywrightTimeoutError):
@@ -84,7 +84,7 @@ def _settled(page: Page) -> None:
                   return g.classList.contains('k8sarch-lit') ? o === 1 : o === 0.25;
                 });
             }""",
-            arg=FIGURE,
+            arg=figure,
             timeout=5_000,
         )
 
@@ -102,17 +102,19 @@ def _assert_highlights(state: dict[str, Any], node_id: str) -> None:
     assert state["nodeOpacities"] and max(state["nodeOpacities"]) < 0.5
 
 
-def test_hovering_a_component_highlights_its_conversations(page: Page) -> None:
-    component = page.locator(APISERVER).first
+#: Drawn by dot, and turned over by the renderer (drawn as laid out: -Kneato -n2).
+@pytest.mark.parametrize("figure", [FIGURE, "#fig-k3d"])
+def test_hovering_a_component_highlights_its_conversations(page: Page, figure: str) -> None:
+    component = page.locator(f"{figure} g.node.k8s-c-kube-apiserver").first
     node_id = component.get_attribute("id")
     assert node_id
-    assert not _state(page)["dimmed"]
+    assert not _state(page, figure)["dimmed"]
     component.locator("path").first.hover()
-    _settled(page)
-    _assert_highlights(_state(page), node_id)
+    _settled(page, figure)
+    _assert_highlights(_state(page, figure), node_id)
     # Out of the figure: everything back.
     page.mouse.move(2, 2)
-    state = _state(page)
+    state = _state(page, figure)
     assert not state["dimmed"] and not state["litNodes"] and not state["litEdges"]
 
 

@@ -49,7 +49,7 @@ import pytest
 
 MIN_TEXT = 4.5  # WCAG AA, normal-size text
 MIN_EDGE_LABEL = 3.0  # WCAG 1.4.11: labels of the lines, read with them
-FIGURES = ("fig-parts", "fig-external", "fig-failures", "fig-down")
+FIGURES = ("fig-parts", "fig-external", "fig-failures", "fig-down", "fig-k3d")
 
 # Every non-empty text of every figure: its colour, and the colours painted under its
 # centre (shapes before it in document order whose fill holds that point), bottom first.
