@@ -5,6 +5,7 @@ renderer keeps the first layout when it cannot write a positioned DOT."""
 from __future__ import annotations
 
 from pathlib import Path
+import re
 import subprocess
 
 from helpers import fake_renderers, layout
@@ -146,3 +147,25 @@ def test_a_renderer_that_cannot_write_a_positioned_dot_keeps_its_layout(
     svg = render(dot_of(K3D), "svg", tmp_path / "cache", renderer)[0].read_text("utf-8")
     assert "written: " in svg  # the fake's own drawing
     assert mirror.LAID_OUT not in svg
+
+
+@needs_renderer
+def test_the_turned_figure_draws_everything_the_first_did(tmp_path: Path) -> None:
+    """Every box, line, class, link and tooltip of dot's own layout is in the turned figure
+    (a positioned DOT keeps every attribute), with only the boxes' places changed."""
+    source = dot_of(K3D)
+    bare = "\n".join(line for line in source.split("\n") if not line.startswith("// "))
+    first = render(bare, "svg", tmp_path)[0].read_text(encoding="utf-8")
+    turned = render(source, "svg", tmp_path)[0].read_text(encoding="utf-8")
+    assert "cp2 comes before cp1" in layout.reading_order(layout.read(first))
+    assert layout.reading_order(layout.read(turned)) == []
+
+    def drawn(svg: str) -> list[tuple[str, ...]]:
+        groups = re.findall(r'<g id="([^"]*)" class="([^"]*)">\s*<title>([^<]*)</title>', svg)
+        # Graphviz numbers unnamed edges in its own writing order: named by their ends.
+        return sorted((title if ident.startswith("edge") else ident, classes, title)
+                      for ident, classes, title in groups)
+
+    assert drawn(turned) == drawn(first)
+    for pattern in (r'xlink:href="[^"]*"', r'xlink:title="[^"]*"', r">[^<>\s][^<>]*</text>"):
+        assert sorted(re.findall(pattern, turned)) == sorted(re.findall(pattern, first))
