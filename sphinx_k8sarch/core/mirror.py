@@ -38,10 +38,15 @@ AS_LAID_OUT = ("-Kneato", "-n2")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 #: Positions in Graphviz's ``-Tdot`` output: node centres, edge splines, label places and
 #: cluster boxes.
-_PLACE = re.compile(r'(?<![\w"])(pos|lp|xlp|head_lp|tail_lp|bb)=("(?:[^"\\]|\\.)*")')
+_PLACE = re.compile(
+    r'(?<![\w"])(?P<key>pos|lp|xlp|head_lp|tail_lp|bb)=(?P<value>"(?:[^"\\]|\\.)*")')
+#: The graph's direction, left to right.
+_LEFT_TO_RIGHT = re.compile(r'(?<![\w"])rankdir=(?:"LR"|LR\b)')
 #: The legend's entries are chained in writing order (see .dot); turned the other way
 #: round before the layout, they read in order once it is turned over.
-_LEGEND_CHAIN = re.compile(r"^(\s*)(legend_\d+) -> (legend_\d+)( \[style=invis\])$", re.MULTILINE)
+_LEGEND_CHAIN = re.compile(
+    r"^(?P<indent>\s*)(?P<tail>legend_\d+) -> (?P<head>legend_\d+)(?P<rest> \[style=invis\])$",
+    re.MULTILINE)
 
 
 def pools_line(pools: Sequence[Sequence[str]]) -> str:
@@ -67,21 +72,23 @@ def laid_out(source: str) -> bool:
     return LAID_OUT in comments(source)
 
 
-def _outside_quotes(text: str, change: Callable[[str], str]) -> str:
-    """``text`` with ``change`` applied to every stretch outside quoted strings."""
-    pieces: list[str] = []
-    start = 0
-    for match in _QUOTED.finditer(text):
-        pieces.extend((change(text[start:match.start()]), match.group(0)))
-        start = match.end()
-    pieces.append(change(text[start:]))
-    return "".join(pieces)
+def _unquoted(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` or a quoted string: a match of ``pattern`` is never inside one (a
+    label, a tooltip), since quoted strings are matched whole."""
+    return re.compile(rf"(?P<quoted>{_QUOTED.pattern})|{pattern.pattern}", pattern.flags)
+
+
+def _replaced(pattern: re.Pattern[str], text: str,
+              change: Callable[[re.Match[str]], str]) -> str:
+    """``text`` with each match of ``pattern`` outside quoted strings replaced by
+    ``change(match)``."""
+    return _unquoted(pattern).sub(lambda m: m.group(0) if m.group("quoted") else change(m),
+                                  text)
 
 
 def left_to_right(source: str) -> bool:
     """Whether ``source`` is laid out left to right (its ranks are columns)."""
-    return any(match.group(1) for match in re.finditer(
-        rf'(?<![\w"])rankdir=("LR"|LR\b)|{_QUOTED.pattern}', source))
+    return any(m.group("quoted") is None for m in _unquoted(_LEFT_TO_RIGHT).finditer(source))
 
 
 def far_end(source: str) -> str:
@@ -92,7 +99,8 @@ def far_end(source: str) -> str:
     head = len(comments(source))
     lines = source.split("\n")
     body = "\n".join(lines[head:])
-    body = _outside_quotes(body, lambda s: _LEGEND_CHAIN.sub(r"\1\3 -> \2\4", s))
+    body = _replaced(_LEGEND_CHAIN, body, lambda m: m.expand(
+        r"\g<indent>\g<head> -> \g<tail>\g<rest>"))
     if left_to_right(source):
         # Subgraphs take the defaults the graph has when they are opened.
         body = body.replace("\tgraph [", "\tgraph [labelloc=b ", 1)
@@ -112,10 +120,10 @@ def turned(laid: str) -> str:
     to bottom left to right, left to right top down), within the graph's own box."""
     # -Tdot breaks long strings with a backslash and a newline, which DOT joins again.
     laid = laid.replace("\\\n", "")
-    whole = _PLACE.search(laid)
-    if whole is None or whole.group(1) != "bb":
+    whole = next((m for m in _unquoted(_PLACE).finditer(laid) if m.group("key")), None)
+    if whole is None or whole.group("key") != "bb":
         raise ValueError("no bounding box: not a laid-out DOT")
-    x0, y0, x1, y1 = _numbers(whole.group(2).strip('"'))
+    x0, y0, x1, y1 = _numbers(whole.group("value").strip('"'))
     vertical = left_to_right(laid)
 
     def point(item: str) -> str:
@@ -125,7 +133,7 @@ def turned(laid: str) -> str:
         return ",".join([*mark, _fmt(x0 + x1 - float(x)), y])
 
     def place(match: re.Match[str]) -> str:
-        key, value = match.group(1), match.group(2).strip('"')
+        key, value = match.group("key"), match.group("value").strip('"')
         if key == "bb":
             a, b, c, d = _numbers(value)
             if vertical:
@@ -135,11 +143,4 @@ def turned(laid: str) -> str:
             return f'{key}="{",".join(map(_fmt, (a, b, c, d)))}"'
         return f'{key}="{" ".join(point(item) for item in value.split())}"'
 
-    pieces: list[str] = []
-    start = 0
-    for match in re.finditer(rf"{_PLACE.pattern}|{_QUOTED.pattern}", laid):
-        pieces.extend((laid[start:match.start()],
-                       place(match) if match.group(1) else match.group(0)))
-        start = match.end()
-    pieces.append(laid[start:])
-    return "".join(pieces)
+    return _replaced(_PLACE, laid, place)

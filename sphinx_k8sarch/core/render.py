@@ -274,7 +274,8 @@ def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: lis
                  drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
     """``source`` and what it drew, or, where its pools' machines are still out of order,
     the layout turned over (see :mod:`.mirror`), its twins renamed and folded pools
-    numbered anew, if that puts more machines in order; the render of what it returns is left in ``svg``."""
+    numbered anew, if that puts more machines in order; the render of what it returns
+    is left in ``svg``."""
     pools, folds = pools_in(source), folds_in(source)
 
     def astray(drawn: dict[str, Box]) -> int:
