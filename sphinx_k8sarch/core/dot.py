@@ -36,7 +36,7 @@ from .interchange import MACHINE_KINDS, folded, header, interchangeable
 from .legend import legend
 from .mirror import pools_line
 from .palette import DOWN, EDGE_COLOUR, FONT, GROUP_STYLE, HIGHLIGHT, PALETTE, ZONE, family
-from .vocabulary import LAYOUTS, NAME_DRAWN
+from .vocabulary import LAYOUTS, MACHINE, NAME_DRAWN
 
 #: The DOT builder; ``graphviz.Digraph`` writes the same text (tests swap one for the other).
 _Digraph = Digraph
@@ -525,8 +525,10 @@ def _pools(graph: Graph) -> list[list[str]]:
     """Each pool's machines in reading order (none with zones: frames order those)."""
     pools: dict[tuple[str, str], list[str]] = {}
     for group in graph.groups if not graph.zones else ():
-        if group.kind in MACHINE_KINDS:
-            pools.setdefault((group.kind, group.id.rstrip("0123456789")), []).append(group.id)
+        # The pool as machine_name wrote it in the label ("gpu2-1": pool gpu2).
+        named = MACHINE.fullmatch(group.label)
+        if group.kind in MACHINE_KINDS and named is not None:
+            pools.setdefault((group.kind, named[1]), []).append(group.id)
     return list(pools.values())
 
 

@@ -282,7 +282,7 @@ def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: lis
         return pools_misplaced(pools, drawn) + folds_misplaced(folds, drawn)
 
     before = astray(drawn)
-    if not pools_misplaced(pools, drawn) or frames_in(source) or laid_out(source):
+    if not pools_misplaced(pools, drawn) or frames_in(source):
         return source, drawn
     laid, scratch = svg.with_name(svg.name + ".laid"), svg.with_name(svg.name + ".turned")
     try:
@@ -302,6 +302,13 @@ def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: lis
     return source, drawn
 
 
+def _reordered(source: str) -> bool:
+    """Whether the renderer may put boxes of ``source`` in order after its layout: its
+    opening comment lines list twins, frames, callers or pools."""
+    return bool(classes_in(source) or frames_in(source) or machines_in(source)
+                or pools_in(source))
+
+
 def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
     """``source``, or its zone frames written again where they came out of order (see
     :mod:`.frames`), its machines renamed so that twins read in order and folded pools
@@ -310,9 +317,9 @@ def _in_order(path: str, source: str, svg: Path, timeout: float) -> str:
     turned over (see :mod:`.mirror`); the SVG render of what it returns is left in
     ``svg``."""
     _invoke(path, source, "svg", svg, timeout)
-    frames, classes, run = frames_in(source), classes_in(source), machines_in(source)
-    if not (frames or classes or run or pools_in(source)):
+    if not _reordered(source):
         return source
+    frames, classes, run = frames_in(source), classes_in(source), machines_in(source)
     drawn = _drawn(svg)
     # Frames first: the names are put in order in the layout that keeps.
     source, drawn = _written_again(path, source, svg, timeout, frames, [], drawn)
@@ -333,7 +340,7 @@ def _run(path: str, source: str, fmt: str, target: Path, timeout: float) -> None
             # Sanitised here, in the pool's process while Sphinx reads and writes on; in
             # place before the SVG appears, so a writer that sees the SVG finds it.
             _write_template(target, tmp.read_bytes())
-        elif classes_in(source) or frames_in(source) or machines_in(source) or pools_in(source):
+        elif _reordered(source):
             # Other formats draw the machines where the SVG does.
             probe = tmp.with_name(tmp.name + ".svg")
             try:

@@ -38,6 +38,13 @@ def test_each_pool_is_listed_in_reading_order() -> None:
                                        ["worker1", "worker2"]]
 
 
+def test_a_pool_named_with_a_digit_is_a_pool_of_its_own() -> None:
+    """gpu2-1 belongs to the pool gpu2, not to gpu after gpu-2 (its id is gpu21)."""
+    source = dot_of("control-plane: 1\nworkers:\n- {name: gpu, count: 2}\n"
+                    "- {name: gpu2, count: 2}\n")
+    assert mirror.pools_in(source) == [["gpu1", "gpu2"], ["gpu21", "gpu22"]]
+
+
 def test_pools_of_one_machine_and_zoned_clusters_are_not_listed() -> None:
     assert mirror.pools_in(dot_of("control-plane: 1\nworkers: 1\n")) == []
     assert mirror.POOLS not in dot_of(
