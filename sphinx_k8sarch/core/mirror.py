@@ -14,7 +14,9 @@ same crossings; the twins, then reversed, are renamed as usual.
   legend's entries the other way round, so that both read as usual once turned over
   (:func:`far_end`); turns every position over (:func:`turned`), and draws that without a
   new layout (``-Kneato -n2``, which every Graphviz has) under a comment line that says so
-  (:data:`LAID_OUT`). It is kept only with fewer machines out of order.
+  (:data:`LAID_OUT`). It is kept only with fewer machines out of order. Where the turn
+  puts the callers' machines out of order (a folded box above worker-1), they are written
+  again before it (see :mod:`.frames`), and the layout is turned once more.
 
 The machines' own components are turned over with them (the API server at the bottom of
 its column left to right): the same for every machine of the figure.

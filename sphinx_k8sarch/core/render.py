@@ -270,36 +270,57 @@ def _named(path: str, source: str, svg: Path, timeout: float, classes: list[Clas
     return source, drawn
 
 
-def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: list[Class],
-                 drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
-    """``source`` and what it drew, or, where its pools' machines are still out of order,
-    the layout turned over (see :mod:`.mirror`), its twins renamed and folded pools
-    numbered anew, if that puts more machines in order; the render of what it returns
-    is left in ``svg``."""
-    pools, folds = pools_in(source), folds_in(source)
-
-    def astray(drawn: dict[str, Box]) -> int:
-        return pools_misplaced(pools, drawn) + folds_misplaced(folds, drawn)
-
-    before = astray(drawn)
-    if not pools_misplaced(pools, drawn) or frames_in(source):
-        return source, drawn
-    laid, scratch = svg.with_name(svg.name + ".laid"), svg.with_name(svg.name + ".turned")
+def _laid_turned(path: str, source: str, out: Path, timeout: float) -> str:
+    """``source`` laid out, its layout turned over (see :mod:`.mirror`) and drawn as it is
+    into ``out`` (SVG); returns the positioned DOT drawn."""
+    laid = out.with_name(out.name + ".laid")
     try:
         _invoke(path, far_end(source), "dot", laid, timeout)
         other = "".join(line + "\n" for line in [*comments(source), LAID_OUT]) + turned(
             laid.read_text(encoding="utf-8"))
-        _invoke(path, other, "svg", scratch, timeout)
-        other, found = _named(path, other, scratch, timeout, classes, _drawn(scratch))
-        if astray(found) < before:
-            scratch.replace(svg)
-            return other, found
+    finally:
+        laid.unlink(missing_ok=True)
+    _invoke(path, other, "svg", out, timeout)
+    return other
+
+
+def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: list[Class],
+                 drawn: dict[str, Box]) -> tuple[str, dict[str, Box]]:
+    """``source`` and what it drew, or, where its pools' machines are still out of order,
+    the layout turned over (see :mod:`.mirror`), its twins renamed and folded pools
+    numbered anew, if that puts more machines in order; where the callers' machines
+    come out of order once turned, they are written again before the turn (see
+    :mod:`.frames`). The render of what it returns is left in ``svg``."""
+    pools, folds, run = pools_in(source), folds_in(source), machines_in(source)
+
+    def astray(drawn: dict[str, Box]) -> int:
+        return pools_misplaced(pools, drawn) + folds_misplaced(folds, drawn)
+
+    if not pools_misplaced(pools, drawn) or frames_in(source):
+        return source, drawn
+    least, kept = astray(drawn), (source, drawn)
+    scratch = svg.with_name(svg.name + ".turned")
+    writings = [source]
+    try:
+        while writings:
+            writing = writings.pop(0)
+            other = _laid_turned(path, writing, scratch, timeout)
+            first = _drawn(scratch)
+            if writing is source and frames_misplaced(run, first):
+                # A folded box turned above the machine it is "like": a writing that
+                # dot keeps the other way round, tried before the turn.
+                writings = rewritings(source, run, first)
+            other, found = _named(path, other, scratch, timeout, classes, first)
+            if astray(found) < least:
+                scratch.replace(svg)
+                least, kept = astray(found), (other, found)
+                if not least:
+                    break
     except (RenderError, ValueError):
         pass  # a renderer that cannot write a positioned DOT keeps its first layout
     finally:
-        laid.unlink(missing_ok=True)
         scratch.unlink(missing_ok=True)
-    return source, drawn
+    return kept
 
 
 def _reordered(source: str) -> bool:
