@@ -300,20 +300,26 @@ def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: lis
         return source, drawn
     least, kept = astray(drawn), (source, drawn)
     scratch = svg.with_name(svg.name + ".turned")
-    writings = [source]
+
+    def attempt(writing: str) -> tuple[dict[str, Box], dict[str, Box]]:
+        """Turn ``writing`` over, rename its twins, keep it if fewer are out of order;
+        what the turn drew, and what the renamed figure drew."""
+        nonlocal least, kept
+        other = _laid_turned(path, writing, scratch, timeout)
+        first = _drawn(scratch)
+        other, found = _named(path, other, scratch, timeout, classes, first)
+        if astray(found) < least:
+            scratch.replace(svg)
+            least, kept = astray(found), (other, found)
+        return first, found
+
     try:
-        while writings:
-            writing = writings.pop(0)
-            other = _laid_turned(path, writing, scratch, timeout)
-            first = _drawn(scratch)
-            if writing is source and frames_misplaced(run, first):
-                # A folded box turned above the machine it is "like": a writing that
-                # dot keeps the other way round, tried before the turn.
-                writings = rewritings(source, run, first)
-            other, found = _named(path, other, scratch, timeout, classes, first)
-            if astray(found) < least:
-                scratch.replace(svg)
-                least, kept = astray(found), (other, found)
+        first, found = attempt(source)
+        if least and frames_misplaced(run, found):
+            # A folded box turned above the machine it is "like": the callers written
+            # again before the turn, in the writings that would put them in order.
+            for writing in rewritings(source, run, first):
+                attempt(writing)
                 if not least:
                     break
     except (RenderError, ValueError):
