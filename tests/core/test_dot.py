@@ -112,3 +112,30 @@ def test_each_api_server_sends_one_arrow_into_the_etcd_box(shape: str, cp: int, 
     assert [tail.strip() for tail, _head in arrows] == [
         f"cp{i}_kube_apiserver" for i in range(1, cp + 1)]
     assert [head.split()[0] for _tail, head in arrows] == aims
+
+
+def _ranks(source: str, machine: str) -> list[list[str]]:
+    """The components of ``machine`` in each of its ranks (``row_<machine>_<n>``)."""
+    found: list[list[str]] = []
+    for block in source.split(f"subgraph row_{machine}_")[1:]:
+        body = block.split("}", 1)[0]
+        found.append([line.split()[0].removeprefix(f"{machine}_") for line in
+                      body.split("\n")[1:] if line.strip().startswith(f"{machine}_")])
+    return found
+
+
+@pytest.mark.parametrize(("version", "kubelet_rank"), [("'1.32'", 0), ("'1.33'", 1)])
+def test_a_control_plane_kubelet_that_calls_the_endpoint_faces_it(version: str,
+                                                                  kubelet_rank: int) -> None:
+    """Before Kubernetes 1.33 a control-plane kubelet calls the load balancer: it stands in
+    the front rank with the API server and kube-proxy, so that its arrow does not cross
+    its own machine; from 1.33 it calls its own API server and stands behind it."""
+    cluster, diagnostics, _ = parse(HA + f"kubernetes-version: {version}\n")
+    assert cluster is not None, diagnostics
+    source = to_dot(build_graph(cluster, EN))
+    for machine in ("cp1", "cp2", "cp3"):
+        ranks = _ranks(source, machine)
+        assert ranks[0][:2] == ["kube_apiserver", "kube_proxy"]
+        assert "kubelet" in ranks[kubelet_rank]
+        assert "etcd" in ranks[1]
+    assert ("lb -> cp1_kubelet" in source) == (kubelet_rank == 0)
