@@ -43,6 +43,15 @@ def drawing(case: layout.Case, cache: Path, **options: object) -> layout.Drawing
     return layout.read(path.read_bytes())
 
 
+def both_layouts(source: str, cache: Path, renderer: str | None = None
+                 ) -> tuple[layout.Drawing, str]:
+    """dot's own layout of ``source`` (without its comment lines, so the renderer mends
+    nothing), and the SVG the renderer makes of ``source``."""
+    bare = "\n".join(line for line in source.split("\n") if not line.startswith("// "))
+    first = layout.read(render(bare, "svg", cache, renderer)[0].read_bytes())
+    return first, render(source, "svg", cache, renderer)[0].read_text(encoding="utf-8")
+
+
 def twins_of(case: layout.Case) -> tuple[list[list[str]], dict[str, list[str]]]:
     """The case's interchangeable machines by DOT name, and their components' suffixes."""
     classes = interchangeable(graph_of(case))
@@ -208,12 +217,8 @@ def test_a_folded_pool_stands_between_the_machines_it_is_numbered_between(
     layout dot made (as many crossings)."""
     cluster, diagnostics, _data = parse(spec, fmt="auto")
     assert cluster is not None, diagnostics
-    source = to_dot(build_graph(cluster, EN))
-    first = layout.read(render("\n".join(
-        line for line in source.split("\n") if not line.startswith("// ")), "svg", cache)[0]
-        .read_bytes())
+    first, svg = both_layouts(to_dot(build_graph(cluster, EN)), cache)
     assert layout.reading_order(first)  # dot drew the folded box above a machine
-    svg = render(source, "svg", cache)[0].read_text(encoding="utf-8")
     drawn = layout.read(svg)
     assert layout.reading_order(drawn) == []
     assert len(layout.crossings(drawn)) == len(layout.crossings(first))
@@ -241,11 +246,8 @@ def test_a_figure_dot_draws_upside_down_is_turned_over(label: str, spec: str,
     crossings than dot's own layout, each machine's title still on top of its box."""
     cluster, diagnostics, _data = parse(spec, fmt="auto")
     assert cluster is not None, diagnostics
-    source = to_dot(build_graph(cluster, EN))
-    bare = "\n".join(line for line in source.split("\n") if not line.startswith("// "))
-    first = layout.read(render(bare, "svg", cache, renderer)[0].read_bytes())
+    first, svg = both_layouts(to_dot(build_graph(cluster, EN)), cache, renderer)
     assert "cp2 comes before cp1" in layout.reading_order(first)
-    svg = render(source, "svg", cache, renderer)[0].read_text(encoding="utf-8")
     drawn = layout.read(svg)
     assert layout.reading_order(drawn) == []
     assert len(layout.crossings(drawn)) <= len(layout.crossings(first))
@@ -269,11 +271,9 @@ def test_a_folded_pool_reads_in_order_once_turned_over(shape: str, renderer: str
     text, counts = layout.cluster_text("k3d", "stacked", 5, 50)
     cluster, diagnostics, _data = parse(text, fmt="k3d", counts=counts or None)
     assert cluster is not None, diagnostics
-    source = to_dot(build_graph(cluster, EN), layout=shape)
-    bare = "\n".join(line for line in source.split("\n") if not line.startswith("// "))
-    first = layout.read(render(bare, "svg", cache, renderer)[0].read_bytes())
+    first, svg = both_layouts(to_dot(build_graph(cluster, EN), layout=shape), cache,
+                              renderer)
     assert "cp2 comes before cp1" in layout.reading_order(first)
-    svg = render(source, "svg", cache, renderer)[0].read_text(encoding="utf-8")
     drawn = layout.read(svg)
     assert layout.reading_order(drawn) == []
     assert ">worker&#45;4 … worker&#45;50</text>" in svg  # the box after worker-3
@@ -347,11 +347,10 @@ def test_zone_frames_drawn_out_of_order_are_written_again(shape: str, renderer: 
         "control-plane: 3\nworkers: 3\netcd: external\nload-balancer: haproxy\n"
         "zones: [a, b]\n")
     assert cluster is not None, diagnostics
-    source = to_dot(build_graph(cluster, EN), layout=shape)
-    plain = "\n".join(line for line in source.split("\n") if not line.startswith("// "))
-    first = layout.read(render(plain, "svg", cache, renderer)[0].read_bytes())
+    first, svg = both_layouts(to_dot(build_graph(cluster, EN), layout=shape), cache,
+                              renderer)
     assert "zone_b_etcd comes before zone_a_etcd" in layout.zone_order(first, ["a", "b"])
-    drawn = layout.read(render(source, "svg", cache, renderer)[0].read_bytes())
+    drawn = layout.read(svg)
     assert layout.zone_order(drawn, ["a", "b"]) == []
     assert len(layout.crossings(drawn)) <= len(layout.crossings(first))
 
