@@ -317,7 +317,10 @@ def _turned_over(path: str, source: str, svg: Path, timeout: float, classes: lis
         first, found = attempt(source)
         if least and frames_misplaced(run, found):
             # A folded box turned above the machine it is "like": the callers written
-            # again before the turn, in the writings that would put them in order.
+            # again before the turn, in the writings that would put them in order. They
+            # are read from the turned drawing before its renaming, whose boxes still
+            # stand for the writing's slots (dot keeps each slot's place; the turn
+            # mirrors them all alike).
             for writing in rewritings(source, run, first):
                 attempt(writing)
                 if not least:
