@@ -156,6 +156,13 @@ PEERS = "etcd_peers"
 EMPTY = "_empty"
 #: Kinds of conversation whose arrows into one box are drawn as one bundle.
 BUNDLED = ("local",)
+#: Kinds of conversation whose arrows leave a box from the point where its bundle meets
+#: it, when both ends are in one machine: the API server's calls to its own etcd. With
+#: five or more control-plane nodes dot often puts a standby node's etcd between its
+#: scheduler and controller manager, and an arrow leaving beside the bundle then crosses
+#: it (measured over the layout measure: left to right 86 crossings to 84, zoned 70 to 60,
+#: every figure of the matrix within 2; k3d 5 servers + 50 agents 4 to 2).
+FROM_BUNDLE = {"etcd": "local"}
 
 
 def _pool(group: GGroup) -> str:
@@ -246,9 +253,8 @@ class _Writer:
                 sub.node(anchor, label="", shape="box", style="invis", width="1.6",
                          height="0.5")
                 return _Item([[anchor]], loose_order=True)
-            inside = {n.id for n in group.nodes}
-            layout = rows(group, {e.tail for e in self.graph.edges
-                                  if e.tail in inside and e.head not in inside})
+            layout = rows(group, {e.tail for e in self.graph.edges if self.owner.get(
+                e.tail) == group.id and self.owner.get(e.head) != group.id})
             for index, row in enumerate(layout):
                 with sub.subgraph(name=f"row_{group.id}_{index}") as line:
                     line.attr(rank="same")
@@ -474,6 +480,9 @@ class _Writer:
                 # Arrows into the same box meet at one point of its far side instead of
                 # twisting around each other.
                 attrs["samehead"] = edge.kind
+            elif edge.kind in FROM_BUNDLE and self.owner.get(edge.tail) == self.owner.get(
+                    edge.head, ""):
+                attrs["sametail"] = FROM_BUNDLE[edge.kind]
             self._label(attrs, edge.kind, edge.label)
             self.draw(edge.tail, edge.head, attrs)
         if len(members) > 1:

@@ -139,3 +139,20 @@ def test_a_control_plane_kubelet_that_calls_the_endpoint_faces_it(version: str,
         assert "kubelet" in ranks[kubelet_rank]
         assert "etcd" in ranks[1]
     assert ("lb -> cp1_kubelet" in source) == (kubelet_rank == 0)
+
+
+def test_an_api_servers_own_etcd_arrow_leaves_from_its_bundle() -> None:
+    """Stacked etcd: the arrow to the machine's own etcd leaves the API server where the
+    arrows of its scheduler, controller manager and kubelet meet it, so it cannot cross
+    them; an arrow to an etcd on another machine does not."""
+    def etcd_arrows(spec: str) -> list[str]:
+        cluster, diagnostics, _ = parse(spec)
+        assert cluster is not None, diagnostics
+        return [line for line in to_dot(build_graph(cluster, EN)).split("\n")
+                if "k8s-edge--etcd" in line]
+
+    stacked = etcd_arrows(HA)
+    assert len(stacked) == 3 and all("sametail=local" in line for line in stacked)
+    external = etcd_arrows("control-plane: 3\nworkers: 3\nload-balancer: haproxy\n"
+                           "etcd: {topology: external, members: 1}\n")
+    assert external and not any("sametail" in line for line in external)

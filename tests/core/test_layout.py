@@ -62,21 +62,12 @@ def twins_of(case: layout.Case) -> tuple[list[list[str]], dict[str, list[str]]]:
 
 
 
-#: Clusters still drawn with more crossings (k3s agents calling the first server: 4, two
-#: where the agents' arrows meet at that server, two where a standby server's etcd sits
-#: between its bundled local arrows); known, measured, and to be fixed.
-OVER_CROSSED = {"k3d-stacked-5cp-50w"}
-
-
 def check(case: layout.Case, measured: layout.Drawing) -> None:
     assert layout.reading_order(measured) == []
     if case.cp <= 5:
         assert measured.width <= MAX_WIDTH
     assert layout.unlike_twins(measured, *twins_of(case)) == []
     crossings = layout.crossings(measured)
-    if case.id in OVER_CROSSED:
-        assert len(crossings) > MAX_CROSSINGS, "within the bound now: take it out"
-        pytest.xfail(f"known: {len(crossings)} crossings")
     assert len(crossings) <= MAX_CROSSINGS, "\n".join(map(str, crossings))
 
 
