@@ -113,7 +113,7 @@ CP_ROWS = (
      "cloud-controller-manager"),
 )
 #: Components behind the API server that stand in the front rank, after kube-proxy, when
-#: they call out of their machine: the kubelet that calls the endpoint (before Kubernetes
+#: they talk out of their machine: the kubelet that calls the endpoint (before Kubernetes
 #: 1.33) then sits next to it instead of sending its arrow back across the machine, and
 #: dot lays every control-plane machine out alike (measured: machines out of order in dot's
 #: own layouts 20 to 10 over the layout measure, Cluster API's last node no longer
@@ -122,14 +122,14 @@ FACING_OUT = ("kubelet",)
 ROW_WIDTH = 3
 
 
-def rows(group: GGroup, calling_out: Collection[str] = ()) -> list[list[GNode]]:
+def rows(group: GGroup, reaching: Collection[str] = ()) -> list[list[GNode]]:
     """Arrange a machine's components in ranks, so machines stay compact and alike;
-    ``calling_out`` holds the ids of its nodes that call a node outside it."""
+    ``reaching`` holds the ids of nodes with a conversation that leaves their machine."""
     if group.kind != "control-plane":
         return [group.nodes[start:start + ROW_WIDTH]
                 for start in range(0, len(group.nodes), ROW_WIDTH)]
     front = [name for name in CP_ROWS[1] if name in FACING_OUT and any(
-        n.component == name and n.id in calling_out for n in group.nodes)]
+        n.component == name and n.id in reaching for n in group.nodes)]
     first = list(CP_ROWS[0])
     after = first.index("kube-proxy") + 1
     first[after:after] = front
@@ -253,8 +253,7 @@ class _Writer:
                 sub.node(anchor, label="", shape="box", style="invis", width="1.6",
                          height="0.5")
                 return _Item([[anchor]], loose_order=True)
-            layout = rows(group, {e.tail for e in self.graph.edges if self.owner.get(
-                e.tail) == group.id and self.owner.get(e.head) != group.id})
+            layout = rows(group, self.reaching)
             for index, row in enumerate(layout):
                 with sub.subgraph(name=f"row_{group.id}_{index}") as line:
                     line.attr(rank="same")
